@@ -1,0 +1,166 @@
+#include "core/time.h"
+
+#include <array>
+#include <cctype>
+
+#include <fmt/format.h>
+
+namespace kdx {
+namespace {
+
+bool digits(std::string_view s, size_t pos, size_t n, int* out) {
+  if (pos + n > s.size()) return false;
+  int v = 0;
+  for (size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = v;
+  return true;
+}
+
+constexpr std::array<std::string_view, 12> kMonths = {"jan", "feb", "mar", "apr", "may", "jun",
+                                                      "jul", "aug", "sep", "oct", "nov", "dec"};
+
+}  // namespace
+
+// Howard Hinnant's days_from_civil.
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+int year_of(Timestamp ts) {
+  int64_t z = ts.unix_ns / kNsPerSecond;
+  if (ts.unix_ns < 0 && ts.unix_ns % kNsPerSecond != 0) --z;
+  z = (z >= 0 ? z : z - 86399) / 86400 + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t y = static_cast<int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return static_cast<int>(y + (m <= 2));
+}
+
+std::optional<Timestamp> make_utc(int year, int month, int day, int hour, int minute, int second,
+                                  int64_t nanos) {
+  if (year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 ||
+      hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60 || nanos < 0 ||
+      nanos >= kNsPerSecond)
+    return std::nullopt;
+  const int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second;
+  return Timestamp{secs * kNsPerSecond + nanos};
+}
+
+std::optional<Timestamp> parse_rfc3339(std::string_view s, size_t* consumed) {
+  int y, mo, d, h, mi, se;
+  if (!digits(s, 0, 4, &y) || s.size() < 19 || s[4] != '-' || !digits(s, 5, 2, &mo) ||
+      s[7] != '-' || !digits(s, 8, 2, &d) || (s[10] != 'T' && s[10] != ' ' && s[10] != 't') ||
+      !digits(s, 11, 2, &h) || s[13] != ':' || !digits(s, 14, 2, &mi) || s[16] != ':' ||
+      !digits(s, 17, 2, &se))
+    return std::nullopt;
+  size_t pos = 19;
+  int64_t nanos = 0;
+  if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
+    ++pos;
+    int n = 0;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+      if (n < 9) { nanos = nanos * 10 + (s[pos] - '0'); ++n; }
+      ++pos;
+    }
+    if (n == 0) return std::nullopt;
+    for (; n < 9; ++n) nanos *= 10;
+  }
+  int64_t offset_s = 0;
+  if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+    ++pos;
+  } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+    const int sign = s[pos] == '-' ? -1 : 1;
+    int oh, om;
+    if (!digits(s, pos + 1, 2, &oh)) return std::nullopt;
+    size_t p = pos + 3;
+    if (p < s.size() && s[p] == ':') ++p;
+    if (!digits(s, p, 2, &om)) return std::nullopt;
+    offset_s = sign * (oh * 3600 + om * 60);
+    pos = p + 2;
+  }
+  auto ts = make_utc(y, mo, d, h, mi, se, nanos);
+  if (!ts) return std::nullopt;
+  ts->unix_ns -= offset_s * kNsPerSecond;
+  if (consumed) *consumed = pos;
+  return ts;
+}
+
+int month_from_abbrev(std::string_view s) {
+  if (s.size() < 3) return 0;
+  char lower[3];
+  for (int i = 0; i < 3; ++i) lower[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[i])));
+  for (size_t i = 0; i < kMonths.size(); ++i)
+    if (std::string_view(lower, 3) == kMonths[i]) return static_cast<int>(i) + 1;
+  return 0;
+}
+
+std::string format_rfc3339(Timestamp ts) {
+  if (!ts.known()) return "";
+  int64_t secs = ts.unix_ns / kNsPerSecond;
+  int64_t nanos = ts.unix_ns % kNsPerSecond;
+  if (nanos < 0) { nanos += kNsPerSecond; --secs; }
+  int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+  int64_t rem = secs - days * 86400;
+  // civil_from_days
+  int64_t z = days + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t y = static_cast<int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  y += (m <= 2);
+  std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", y, m, d, rem / 3600,
+                                (rem / 60) % 60, rem % 60);
+  if (nanos != 0) {
+    std::string frac = fmt::format("{:09}", nanos);
+    while (!frac.empty() && frac.back() == '0') frac.pop_back();
+    out += "." + frac;
+  }
+  out += "Z";
+  return out;
+}
+
+std::optional<int64_t> parse_duration(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  int64_t total = 0;
+  size_t i = 0;
+  while (i < s.size()) {
+    int64_t n = 0;
+    size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+      n = n * 10 + (s[i] - '0');
+      if (n > 1'000'000'000) return std::nullopt;
+      ++i;
+    }
+    if (i == start || i >= s.size()) return std::nullopt;
+    int64_t unit;
+    switch (s[i]) {
+      case 's': unit = 1; break;
+      case 'm': unit = 60; break;
+      case 'h': unit = 3600; break;
+      case 'd': unit = 86400; break;
+      default: return std::nullopt;
+    }
+    ++i;
+    total += n * unit * kNsPerSecond;
+  }
+  return total;
+}
+
+}  // namespace kdx

@@ -1,0 +1,113 @@
+// formats/formats.h — from bytes to records.
+// Takes: a file's first bytes (to detect its format) and Chunks of its bytes cut at record
+// boundaries. Gives: Records (message, time, level, resource, location) in a RecordBatch.
+// Knows nothing about archives or rules. Every function here is pure or works only on the
+// objects passed in: safe to call from many threads at once on different batches.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/arena.h"
+#include "core/file_table.h"
+#include "core/problem.h"
+#include "core/resource.h"
+#include "core/severity.h"
+#include "core/time.h"
+
+namespace kdx::formats {
+
+enum class FormatId : uint8_t {
+  text,             // generic text: every line a record (indented continuations joined)
+  kubectl_ts,       // `kubectl logs --timestamps`: RFC 3339 timestamp, space, message
+  cri,              // containerd/CRI-O: "<ts> stdout|stderr P|F <msg>", P partials joined
+  docker_json,      // docker json-file: {"log":"...\n","stream":"stderr","time":"..."} per line
+  events_json,      // `kubectl get events -o json` (v1 EventList, events.k8s.io/v1), one Event
+  events_yaml,      // `kubectl get events -o yaml`
+  events_table,     // `kubectl get events [-A] [-o wide]`
+  describe,         // `kubectl describe pod/node/pvc/deploy ...`
+  pods_json,        // `kubectl get pods -o json` (PodList or one Pod): container statuses
+  journald_export,  // `journalctl -o export`
+  journald_json,    // `journalctl -o json`
+  syslog,           // journalctl short/short-iso/short-precise, /var/log/syslog, messages
+  cluster_dump,     // `kubectl cluster-info dump` to stdout: JSON objects + ==== log blocks
+  binary,           // not text: skipped, reported as a problem
+};
+inline constexpr int kFormatCount = 14;
+
+std::string_view format_name(FormatId f);
+
+struct Detection {
+  FormatId format = FormatId::text;
+  int confidence = 0;    // 0..100
+  std::string_view why;  // a static string: what in the content decided it
+};
+
+// Detects a file's format from its first bytes (at most 64 KiB are looked at). The path is a
+// tie-breaker only (".json" does not make a file JSON).
+Detection detect(std::string_view path, std::string_view head);
+
+// Line formats may be cut into many chunks at line boundaries; the others (JSON and YAML
+// documents, describe, journald export, cluster dump) are one chunk per file.
+bool splits_by_line(FormatId f);
+
+// For line formats: the largest n such that buf[0, n) ends with '\n' and a new record starts at
+// buf[n] — a stack trace or a CRI P run never straddles two chunks. 0 if there is no such cut.
+size_t safe_cut(FormatId f, std::string_view buf);
+
+inline constexpr size_t kMaxRecordBytes = 1 << 20;  // longer records are cut and reported
+inline constexpr size_t kChunkPadding = 64;          // bytes.capacity() >= size() + padding
+
+// A contiguous piece of one file, cut at record boundaries by the serial chunker.
+struct Chunk {
+  const FileInfo* file = nullptr;  // stable for the whole run
+  FormatId format = FormatId::text;
+  uint64_t first_line = 1;         // line number of bytes[0], 1-based
+  std::string bytes;               // owned; capacity() >= size() + kChunkPadding (simdjson)
+};
+
+// One log line, event, status or journal entry. Views borrow from the Chunk or from the
+// batch's arena: valid until the batch is cleared or the chunk freed.
+struct Record {
+  std::string_view text;     // as printed, for evidence (one line; joined lines for partials)
+  std::string_view message;  // the payload rules match: no timestamp/stream/level prefixes
+  Timestamp ts;              // when; for events the last time seen; unknown if none
+  Timestamp first_ts;        // first time seen (events with count/series); else == ts
+  uint32_t repeat = 1;       // occurrences this record stands for (event count, series)
+  Level level = Level::unknown;
+  SourceKind kind = SourceKind::text;
+  ResourceRef res;           // from the record (involvedObject, _SYSTEMD_UNIT) or the file
+  std::string_view reason;   // event reason, or a container status reason (CrashLoopBackOff)
+  std::string_view type;     // event type: "Warning", "Normal"; empty for others
+  uint64_t line = 0;         // 1-based line in the file where the record starts
+};
+
+struct RecordBatch {
+  const Chunk* chunk = nullptr;
+  std::vector<Record> records;
+  Arena arena;
+
+  void clear() {
+    chunk = nullptr;
+    records.clear();
+    arena.clear();
+  }
+};
+
+// Splits one chunk into records (appended to batch.records; batch.chunk is set). Bad input
+// (invalid JSON, a record over kMaxRecordBytes, binary junk) becomes a Problem naming
+// "<file display>:<line>" and splitting goes on with the rest.
+void split(const Chunk& chunk, RecordBatch& batch, Problems& problems);
+
+// What a single log line says about itself: klog "E0604 10:00:00.123456 1 file.go:12] msg",
+// logrus `time="..." level=error msg="..."`, JSON loggers {"level":"error","ts":...,"msg":...},
+// or a leading RFC 3339 / "2026/06/04 10:00:00" timestamp. Fields stay default when unknown.
+struct LineMeta {
+  Timestamp ts;
+  Level level = Level::unknown;
+};
+LineMeta parse_line_meta(std::string_view line, int year_hint);
+
+}  // namespace kdx::formats

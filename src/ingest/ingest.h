@@ -1,0 +1,54 @@
+// ingest/ingest.h — from command-line inputs to blocks of file bytes.
+// Takes: a path (archive, compressed file, directory, plain file) or "-" for stdin.
+// Gives: a serial pull Source of Blocks, one file after another, each file registered in the
+// FileTable with the resource its bundle-layout path implies. Archives are streamed, never
+// extracted to disk. Knows nothing about record formats. A Source is used by one thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "core/expected.h"
+#include "core/file_table.h"
+#include "core/problem.h"
+
+namespace kdx::ingest {
+
+struct Limits {
+  uint64_t max_total_bytes = 64ull << 30;  // decompressed bytes per input before stopping
+  uint64_t max_ratio = 1000;               // decompressed/compressed bytes before stopping
+};
+
+// A piece of one file's bytes. `bytes` is valid until the next call to Source::next().
+// The first Block of a file is the first with a new `file`; the last has eof == true (a file
+// with no bytes yields one empty Block with eof == true).
+struct Block {
+  const FileInfo* file = nullptr;
+  std::span<const char> bytes;
+  bool eof = false;
+};
+
+class Source {
+ public:
+  virtual ~Source() = default;
+  // The next block, or nullopt when the input is exhausted. Damage (a corrupt member, a
+  // truncated gzip, an unreadable file) is appended to the Problems given to open_input and
+  // reading goes on with what can still be read.
+  virtual std::optional<Block> next() = 0;
+};
+
+// Opens one input. A path that does not exist or cannot be opened at all is an error whose
+// message names it ("cannot read 'x': No such file or directory"). `files` and `problems` must
+// outlive the Source.
+Expected<std::unique_ptr<Source>> open_input(const std::string& arg, const Limits& limits,
+                                             FileTable& files, Problems& problems);
+
+// Fills info.resource and info.format_hint from info.member, for the layouts kdx knows:
+// troubleshoot support bundles, cluster-info dumps, must-gather, sosreport, /var/log/pods,
+// /var/log/containers. Unknown layouts leave them empty.
+void apply_layout(FileInfo& info);
+
+}  // namespace kdx::ingest
