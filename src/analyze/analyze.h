@@ -1,0 +1,128 @@
+// analyze/analyze.h — from hits to ranked findings.
+// Takes: Hits (through a per-thread Collector), the RuleSet, and the FileTable. Gives: an
+// Analysis that owns everything a report needs. Collectors are per thread and merged with
+// merge(), which is order-independent, so the result is the same at any thread count.
+// analyze() runs once, on one thread: conditions, correlation, ranking.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/file_table.h"
+#include "core/problem.h"
+#include "match/match.h"
+#include "rules/rules.h"
+
+namespace kdx::analyze {
+
+inline constexpr size_t kEvidencePerGroup = 5;     // evidence kept per (rule, resource)
+inline constexpr size_t kEvidenceLineBytes = 512;  // evidence text is cut to this
+inline constexpr size_t kTimesPerGroup = 4096;     // hit times kept for window conditions
+
+using Captures = std::vector<std::pair<std::string, std::string>>;
+
+struct Evidence {
+  FileId file = 0;
+  uint64_t line = 0;
+  Timestamp ts;
+  uint16_t signal = 0;
+  SourceKind kind = SourceKind::text;
+  std::string text;
+  Captures captures;
+};
+
+// Evidence is ordered by time (known times first), then file, line and signal: a total order
+// that does not depend on the order hits arrive in.
+bool evidence_before(const Evidence& a, const Evidence& b);
+
+// What one rule saw on one resource.
+struct Group {
+  uint64_t count = 0;
+  Timestamp first, last;
+  uint64_t signal_mask = 0;  // bit per signal index (first 64)
+  uint32_t kind_mask = 0;    // bit per SourceKind
+  std::vector<Evidence> evidence;      // the kEvidencePerGroup first by evidence_before
+  std::vector<int64_t> times;          // the kTimesPerGroup smallest known hit times
+  std::vector<std::string> containers; // sorted, unique
+};
+
+struct GroupKey {
+  rules::RuleIx rule = 0;
+  ResourceKey resource;  // pod-level: container is kept in Group::containers
+  friend auto operator<=>(const GroupKey&, const GroupKey&) = default;
+};
+
+// Per-thread hit collector; a match::HitSink.
+class Collector final : public match::HitSink {
+ public:
+  void on_hit(const match::Hit& hit) override;
+  void merge(Collector&& other);  // order-independent
+  const std::map<GroupKey, Group>& groups() const { return groups_; }
+
+ private:
+  std::map<GroupKey, Group> groups_;
+};
+
+// Counts per record format, for the report's stats.
+struct FormatStats {
+  uint64_t files = 0;
+  uint64_t records = 0;
+  uint64_t bytes = 0;
+};
+struct InputStats {
+  std::map<std::string, FormatStats> by_format;  // keyed by format name
+  uint64_t files = 0, records = 0, bytes = 0;
+};
+
+struct EvidenceOut {
+  std::string path;  // FileInfo::display
+  uint64_t line = 0;
+  Timestamp ts;
+  std::string text;
+};
+
+struct Explained {
+  std::string id;
+  uint64_t count = 0;
+  std::vector<std::string> resources;
+};
+
+struct Finding {
+  std::string id, title, category;
+  Severity severity = Severity::info;
+  rules::RuleKind kind = rules::RuleKind::root_cause;
+  bool transient = false;  // the rule's condition was not met: listed at info
+  int rank = 0;
+  int score = 0;
+  int confidence = 0;
+  std::vector<std::string> resources;
+  Timestamp first_seen, last_seen;
+  uint64_t count = 0;
+  std::vector<EvidenceOut> evidence;
+  Captures captures;
+  std::vector<Explained> explains;
+  std::string fix;
+  std::vector<std::string> references;
+};
+
+struct Analysis {
+  std::vector<std::string> inputs;
+  InputStats stats;
+  std::vector<Finding> findings;  // in rank order
+  Problems problems;
+};
+
+struct AnalyzeOptions {
+  int64_t correlation_window_ns = 30 * 60 * kNsPerSecond;  // cause/symptom with no resource
+};
+
+Analysis analyze(const rules::RuleSet& rules, const Collector& collector, const FileTable& files,
+                 const AnalyzeOptions& options = {});
+
+// Fills {name} placeholders from captures; unknown names become <name>.
+std::string fill_placeholders(const std::string& text, const Captures& captures);
+
+}  // namespace kdx::analyze

@@ -1,0 +1,43 @@
+// kdx — the command-line entry point: parse, dispatch, map failures to exit codes.
+#include <cstdio>
+#include <exception>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+
+#ifndef KDX_VERSION
+#define KDX_VERSION "dev"
+#endif
+
+namespace {
+constexpr int kExitInternal = 70;  // EX_SOFTWARE: a kdx bug
+}
+
+int main(int argc, char** argv) {
+  using kdx::cli::Command;
+  try {
+    auto cmd = kdx::cli::parse_command_line(argc, argv);
+    if (!cmd) {
+      kdx::cli::print_problem(stderr, cmd.error());
+      return kdx::cli::kExitUsage;
+    }
+    switch (cmd->kind) {
+      case Command::Kind::help:
+        std::fputs(cmd->help_text.c_str(), stdout);
+        return kdx::cli::kExitOk;
+      case Command::Kind::version:
+        std::printf("kdx %s\n", KDX_VERSION);
+        return kdx::cli::kExitOk;
+      case Command::Kind::analyze:
+        return kdx::cli::run_analyze(cmd->analyze, stdout, stderr);
+      case Command::Kind::patterns:
+      case Command::Kind::explain:
+        return kdx::cli::run_patterns(cmd->patterns, stdout, stderr);
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "kdx: internal error: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "kdx: internal error\n");
+  }
+  return kExitInternal;
+}

@@ -1,0 +1,50 @@
+// cli/options.h — the command line, parsed (Boost.Program_options lives only in options.cc).
+// parse_command_line never exits or prints: usage errors come back as a Problem whose message
+// the caller prints before exiting 2; help text is returned for the caller to print.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/expected.h"
+#include "core/severity.h"
+
+namespace kdx::cli {
+
+struct RuleSources {
+  std::vector<std::string> patterns_dirs;  // --patterns: replace the embedded database
+  std::vector<std::string> extra_dirs;     // --extra-patterns: add to it
+};
+
+enum class ColorMode { automatic, always, never };
+
+struct AnalyzeArgs {
+  std::vector<std::string> inputs;
+  std::string format = "text";
+  std::string output;  // -o FILE; empty = stdout
+  std::optional<Severity> fail_on;
+  int jobs = 0;
+  bool verbose = false;
+  ColorMode color = ColorMode::automatic;
+  uint64_t max_bytes = 0;  // 0 = default limit
+  RuleSources rules;
+};
+
+struct PatternsArgs {
+  std::string action;  // list, show, test, lint, export
+  std::string arg;     // rule id for show; directory for test
+  bool regex = false;  // export --regex
+  RuleSources rules;
+};
+
+struct Command {
+  enum class Kind { analyze, patterns, explain, help, version } kind = Kind::help;
+  AnalyzeArgs analyze;
+  PatternsArgs patterns;  // also carries `explain ID` (action "explain")
+  std::string help_text;  // for Kind::help
+};
+
+Expected<Command> parse_command_line(int argc, const char* const* argv);
+
+}  // namespace kdx::cli

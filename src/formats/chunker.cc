@@ -1,0 +1,81 @@
+#include "formats/chunker.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace kdx::formats {
+namespace {
+constexpr size_t kDetectBytes = 64 << 10;
+
+uint64_t count_lines(std::string_view s) {
+  return static_cast<uint64_t>(std::count(s.begin(), s.end(), '\n'));
+}
+}  // namespace
+
+void Chunker::start(const FileInfo* file) {
+  file_ = file;
+  detected_ = false;
+  skipping_ = false;
+  format_ = FormatId::text;
+  pending_.clear();
+  next_line_ = 1;
+  document_bytes_ = 0;
+}
+
+// Hands out pending_[0, n) as a chunk; the rest stays pending.
+void Chunker::emit_prefix(size_t n, const Emit& emit) {
+  if (n == 0) return;
+  auto chunk = std::make_unique<Chunk>();
+  chunk->file = file_;
+  chunk->format = format_;
+  chunk->first_line = next_line_;
+  chunk->bytes.reserve(n + kChunkPadding);
+  chunk->bytes.assign(pending_.data(), n);
+  next_line_ += count_lines(chunk->bytes);
+  pending_.erase(0, n);
+  emit(std::move(chunk));
+}
+
+void Chunker::flush(const Emit& emit) { emit_prefix(pending_.size(), emit); }
+
+void Chunker::feed(const FileInfo* file, std::span<const char> bytes, bool eof, const Emit& emit) {
+  if (file != file_) start(file);
+  if (!skipping_) pending_.append(bytes.data(), bytes.size());
+  if (!detected_ && (pending_.size() >= kDetectBytes || eof) && !pending_.empty()) {
+    format_ = detect(file_->member, std::string_view(pending_).substr(0, kDetectBytes)).format;
+    detected_ = true;
+    if (format_ == FormatId::binary) {
+      problems_.push_back({file_->display, "binary content, skipped"});
+      skipping_ = true;
+      pending_.clear();
+    }
+  }
+  if (detected_ && !skipping_) {
+    if (splits_by_line(format_)) {
+      while (pending_.size() >= opts_.chunk_bytes) {
+        size_t cut = safe_cut(format_, pending_);
+        if (cut == 0 && pending_.size() >= 2 * opts_.chunk_bytes) {
+          // No record boundary in two chunks' worth: cut at the last newline, or anywhere.
+          size_t nl = pending_.rfind('\n');
+          cut = nl == std::string::npos ? pending_.size() : nl + 1;
+        }
+        if (cut == 0) break;
+        emit_prefix(cut, emit);
+      }
+    } else if (pending_.size() > opts_.max_document_bytes) {
+      problems_.push_back({file_->display,
+                           fmt::format("document larger than {} bytes, the rest is skipped",
+                                       opts_.max_document_bytes)});
+      pending_.resize(opts_.max_document_bytes);
+      skipping_ = true;
+      emit_prefix(pending_.size(), emit);
+    }
+  }
+  if (eof) {
+    if (!skipping_) flush(emit);
+    file_ = nullptr;
+  }
+}
+
+}  // namespace kdx::formats

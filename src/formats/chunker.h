@@ -1,0 +1,50 @@
+// formats/chunker.h — the serial cutter between reading and parallel parsing.
+// Takes: each file's bytes in pieces (as ingest delivers them). Gives: Chunks cut at record
+// boundaries, at most chunk_bytes for line formats (a single record may exceed it), one per
+// file for whole-document formats. Detects each file's format from its head. The chunk size
+// never depends on the thread count, so output does not either. Used by one thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <span>
+
+#include "formats/formats.h"
+
+namespace kdx::formats {
+
+struct ChunkerOptions {
+  size_t chunk_bytes = 8 << 20;            // target size of line-format chunks
+  size_t max_document_bytes = 512u << 20;  // a JSON/YAML/describe document past this is cut
+};
+
+class Chunker {
+ public:
+  using Emit = std::function<void(std::unique_ptr<Chunk>)>;
+
+  Chunker(ChunkerOptions options, Problems& problems) : opts_(options), problems_(problems) {}
+
+  // Feeds the next piece of `file` (pieces of one file arrive in order, files one after
+  // another). Emits zero or more chunks. `eof` marks the file's last piece.
+  void feed(const FileInfo* file, std::span<const char> bytes, bool eof, const Emit& emit);
+
+  // The format detected for the file being fed, once known.
+  FormatId current_format() const { return format_; }
+
+ private:
+  void start(const FileInfo* file);
+  void emit_prefix(size_t n, const Emit& emit);
+  void flush(const Emit& emit);
+
+  ChunkerOptions opts_;
+  Problems& problems_;
+  const FileInfo* file_ = nullptr;
+  bool detected_ = false;
+  bool skipping_ = false;  // binary file, or a document over its limit
+  FormatId format_ = FormatId::text;
+  std::string pending_;
+  uint64_t next_line_ = 1;
+  uint64_t document_bytes_ = 0;
+};
+
+}  // namespace kdx::formats

@@ -1,0 +1,97 @@
+// match/match.h — records against the pattern database.
+// Takes: an immutable RuleSet and RecordBatches. Gives: Hits (rule, signal, record, captures)
+// pushed to a HitSink. Two phases: an RE2::Set over every signal picks candidate signals for a
+// record, then only those signals' own RE2 (with captures, selectors and `unless`) confirm.
+// A Matcher is immutable after compile(), movable, not copyable, and safe to share across
+// threads; each thread brings its own MatchScratch.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/expected.h"
+#include "formats/formats.h"
+#include "rules/rules.h"
+
+namespace kdx::match {
+
+struct Capture {
+  std::string_view name;   // the group's name, owned by the Matcher
+  std::string_view value;  // borrowed from the record
+};
+
+// One rule's hit on one record. Valid only during HitSink::on_hit.
+struct Hit {
+  rules::RuleIx rule = 0;
+  uint16_t signal = 0;        // the first signal that hit; captures are its
+  uint64_t signal_mask = 0;   // every signal of the rule that hit (first 64)
+  const formats::Record* record = nullptr;
+  const formats::Chunk* chunk = nullptr;
+  std::span<const Capture> captures;
+};
+
+class HitSink {
+ public:
+  virtual ~HitSink() = default;
+  virtual void on_hit(const Hit& hit) = 0;
+};
+
+// Per-thread scratch space. Not thread-safe; reuse it across batches.
+class MatchScratch {
+ public:
+  MatchScratch();
+  ~MatchScratch();
+  MatchScratch(MatchScratch&&) noexcept;
+  MatchScratch& operator=(MatchScratch&&) noexcept;
+  struct Impl;
+  Impl& impl() { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+class Matcher {
+ public:
+  // Compiles every signal of `rules` (which must outlive the Matcher). Fails with a Problem
+  // naming the rule when RE2 rejects a regex or the set exceeds its memory budget.
+  static Expected<Matcher> compile(const rules::RuleSet& rules);
+
+  Matcher(Matcher&&) noexcept;
+  Matcher& operator=(Matcher&&) noexcept;
+  Matcher(const Matcher&) = delete;
+  Matcher& operator=(const Matcher&) = delete;
+  ~Matcher();
+
+  // Pushes every hit of the batch's records, in record order, to `sink`.
+  void match(const formats::RecordBatch& batch, MatchScratch& scratch, HitSink& sink) const;
+  // The same for one record (examples, tests).
+  void match_record(const formats::Record& record, MatchScratch& scratch, HitSink& sink) const;
+
+  // Whether `message` hits signal `signal` of rule `rule` by regex and `unless` alone
+  // (selectors ignored): what `kdx patterns test` checks for examples.
+  bool signal_matches_text(rules::RuleIx rule, size_t signal, std::string_view message) const;
+
+  const rules::RuleSet& rules() const;
+
+ private:
+  struct Impl;
+  explicit Matcher(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// One failed rule example, for `kdx patterns test` and the test suite.
+struct ExampleFailure {
+  std::string rule_id;
+  std::string file;
+  int line = 0;
+  std::string text;
+  bool should_match = true;
+};
+
+// Runs every rule's match/no_match examples through its own signals.
+std::vector<ExampleFailure> check_examples(const Matcher& matcher);
+
+}  // namespace kdx::match

@@ -1,0 +1,158 @@
+// The terminal view: a summary, then each finding with where, when, evidence (path:line),
+// what it explains and the fix. Colour only when the caller says so (a TTY, no NO_COLOR).
+#include <algorithm>
+
+#include "core/text.h"
+#include "report/report.h"
+
+namespace kdx::report {
+namespace {
+
+constexpr size_t kEvidenceShown = 3;
+
+struct Style {
+  bool on;
+  std::string_view operator()(std::string_view code) const { return on ? code : ""; }
+};
+constexpr std::string_view kReset = "\x1b[0m", kBold = "\x1b[1m", kDim = "\x1b[2m";
+
+std::string_view severity_colour(Severity s) {
+  switch (s) {
+    case Severity::critical: return "\x1b[1;31m";
+    case Severity::high: return "\x1b[31m";
+    case Severity::medium: return "\x1b[33m";
+    case Severity::low: return "\x1b[36m";
+    case Severity::info: return "\x1b[2m";
+  }
+  return "";
+}
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::toupper(c); });
+  return out;
+}
+
+// Control bytes (an ESC from a hostile log) never reach the terminal.
+std::string printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (c == '\t') out += ' ';
+    else if (c == '\n') out += '\n';
+    else if (c < 0x20 || c == 0x7F) out += fmt::format("\\x{:02x}", c);
+    else out += static_cast<char>(c);
+  }
+  return out;
+}
+
+// Appends `text` after a label of width `indent`, wrapping words at `width`.
+void wrapped(fmt::memory_buffer& out, std::string_view label, std::string_view text, size_t indent,
+             size_t width) {
+  fmt::format_to(std::back_inserter(out), "{:<{}}", label, indent);
+  const size_t avail = width > indent + 20 ? width - indent : 60;
+  bool first_line = true;
+  for (std::string_view para : split(text, '\n')) {
+    if (!first_line) fmt::format_to(std::back_inserter(out), "{:<{}}", "", indent);
+    first_line = false;
+    size_t col = 0;
+    while (!para.empty()) {
+      size_t sp = para.find(' ');
+      std::string_view word = para.substr(0, sp);
+      if (col > 0 && col + 1 + word.size() > avail) {
+        fmt::format_to(std::back_inserter(out), "\n{:<{}}", "", indent);
+        col = 0;
+      } else if (col > 0) {
+        out.push_back(' ');
+        ++col;
+      }
+      out.append(word);
+      col += word.size();
+      if (sp == std::string_view::npos) break;
+      para.remove_prefix(sp + 1);
+    }
+    out.push_back('\n');
+  }
+}
+
+void render_summary(const analyze::Analysis& a, const ReportCtx& ctx, fmt::memory_buffer& out) {
+  auto o = std::back_inserter(out);
+  Style st{ctx.color};
+  fmt::format_to(o, "{}kdx {}{} analysed {} file{}, {} record{}", st(kBold), ctx.kdx_version,
+                 st(kReset), a.stats.files, a.stats.files == 1 ? "" : "s", a.stats.records,
+                 a.stats.records == 1 ? "" : "s");
+  if (!a.stats.by_format.empty()) {
+    std::string parts;
+    for (const auto& [name, f] : a.stats.by_format)
+      parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", name, f.files);
+    fmt::format_to(o, " ({})", parts);
+  }
+  out.push_back('\n');
+  if (a.findings.empty()) {
+    fmt::format_to(o, "No known failure found.\n");
+    return;
+  }
+  int counts[5] = {0, 0, 0, 0, 0};
+  for (const auto& f : a.findings) ++counts[static_cast<int>(f.severity)];
+  std::string parts;
+  for (int s = 4; s >= 0; --s)
+    if (counts[s])
+      parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", counts[s],
+                           to_string(static_cast<Severity>(s)));
+  fmt::format_to(o, "{} finding{}: {}\n", a.findings.size(), a.findings.size() == 1 ? "" : "s",
+                 parts);
+}
+
+void render_finding(const analyze::Finding& f, const ReportCtx& ctx, fmt::memory_buffer& out) {
+  auto o = std::back_inserter(out);
+  Style st{ctx.color};
+  const size_t indent = 13;
+  fmt::format_to(o, "\n{}#{} {}{}{} {}{}{}  ({}{})\n", st(kBold), f.rank, st(severity_colour(f.severity)),
+                 upper(to_string(f.severity)), st(kReset), st(kBold), f.id, st(kReset),
+                 rules::to_string(f.kind), f.transient ? ", transient" : "");
+  wrapped(out, "   ", f.title, 3, ctx.width);
+  if (!f.resources.empty()) {
+    std::string res;
+    for (const auto& r : f.resources) res += (res.empty() ? "" : ", ") + r;
+    wrapped(out, "   where:", res, indent, ctx.width);
+  }
+  std::string when = fmt::format("{} time{}", f.count, f.count == 1 ? "" : "s");
+  if (f.first_seen.known())
+    when = fmt::format("{} .. {}  ({})", format_rfc3339(f.first_seen), format_rfc3339(f.last_seen), when);
+  wrapped(out, "   when:", when, indent, ctx.width);
+  const size_t shown = ctx.verbose ? f.evidence.size() : std::min(f.evidence.size(), kEvidenceShown);
+  for (size_t i = 0; i < shown; ++i) {
+    const auto& e = f.evidence[i];
+    fmt::format_to(o, "{:<{}}{}{}:{}{}\n", i == 0 ? "   evidence:" : "", indent, st(kDim), e.path,
+                   e.line, st(kReset));
+    std::string line = printable(e.text);
+    if (!ctx.verbose && line.size() > ctx.width) line = truncate_utf8(line, ctx.width - indent - 2);
+    wrapped(out, "", line, indent + 2, ctx.width);
+  }
+  for (size_t i = 0; i < f.explains.size(); ++i) {
+    const auto& e = f.explains[i];
+    std::string res;
+    for (const auto& r : e.resources) res += (res.empty() ? "" : ", ") + r;
+    wrapped(out, i == 0 ? "   explains:" : "",
+            fmt::format("{} x {}{}{}", e.count, e.id, res.empty() ? "" : " on ", res), indent,
+            ctx.width);
+  }
+  if (!f.fix.empty()) wrapped(out, "   fix:", printable(trim(f.fix)), indent, ctx.width);
+  for (size_t i = 0; i < f.references.size() && (ctx.verbose || i < 1); ++i)
+    wrapped(out, i == 0 ? "   see:" : "", f.references[i], indent, ctx.width);
+}
+
+}  // namespace
+
+void render_text(const analyze::Analysis& a, const ReportCtx& ctx, fmt::memory_buffer& out) {
+  render_summary(a, ctx, out);
+  for (const auto& f : a.findings) render_finding(f, ctx, out);
+  if (!a.problems.empty()) {
+    fmt::format_to(std::back_inserter(out), "\n{} problem{} while reading:\n", a.problems.size(),
+                   a.problems.size() == 1 ? "" : "s");
+    for (const auto& p : a.problems)
+      fmt::format_to(std::back_inserter(out), "  {}: {}\n", printable(p.where), printable(p.message));
+  }
+}
+
+}  // namespace kdx::report
