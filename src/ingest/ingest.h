@@ -18,8 +18,9 @@
 namespace kdx::ingest {
 
 struct Limits {
-  uint64_t max_total_bytes = 64ull << 30;  // decompressed bytes per input before stopping
-  uint64_t max_ratio = 1000;               // decompressed/compressed bytes before stopping
+  uint64_t max_total_bytes = 64ull << 30;   // decompressed bytes per input before stopping
+  uint64_t max_ratio = 1000;                // decompressed/compressed bytes before stopping
+  uint64_t ratio_grace_bytes = 1ull << 20;  // the ratio is checked only past this many bytes
 };
 
 // A piece of one file's bytes. `bytes` is valid until the next call to Source::next().
@@ -43,6 +44,23 @@ class Source {
 // Opens one input. A path that does not exist or cannot be opened at all is an error whose
 // message names it ("cannot read 'x': No such file or directory"). `files` and `problems` must
 // outlive the Source.
+//
+// What the files are called (FileInfo member / display):
+//   plain file "logs/a.log"            a.log / logs/a.log
+//   compressed file "logs/a.log.gz"    the gzip header's original name, else a.log / logs/a.log.gz
+//   archive "b.tar.gz" (tar, zip)      ns/p.log / b.tar.gz:ns/p.log  (no leading "./")
+//   member "x/0.log.gz" in an archive  x/0.log / b.tar.gz:x/0.log    (decompressed on the fly)
+//   member "x/sos-n1.tar.xz"           x/sos-n1/<path> / b.tar.gz:x/sos-n1/<path>
+//   directory "dump/"                  a/b.log / dump/a/b.log; dump/r.gz -> r / dump/r.gz
+//   stdin "-"                          "" (or the gzip name) / -; archive members -:<path>
+// year_hint is the year of the mtime (the file's, the member's, or the gzip header's); 0 when
+// unknown (plain stdin).
+// Problems ("where: message"): "<arg>:<member>: skipped symlink entry" (hardlink, fifo,
+// character device, block device, socket), "<arg>:<path>: unsafe path normalised",
+// "<path>: cannot read: Permission denied", "<arg>: truncated gzip input (after N bytes)" (N:
+// decompressed bytes handed out), "<arg>: decompressed size exceeds the limit of N bytes
+// (--max-bytes)", "<arg>: compression ratio exceeds N:1 (possible decompression bomb)".
+// Damage keeps what was decompressed before it, in libarchive's blocks (64 KiB for gzip).
 Expected<std::unique_ptr<Source>> open_input(const std::string& arg, const Limits& limits,
                                              FileTable& files, Problems& problems);
 
