@@ -1,0 +1,220 @@
+// `journalctl -o export`: entries separated by a blank line; each field is "KEY=value\n" or,
+// when the value is binary or holds a newline, "KEY\n" + a 64-bit little-endian length + the
+// data + "\n". Also the journal record builder that journald JSON shares.
+//
+// Journal entries have no printed line, so a record's text is synthesised in the arena as
+//   "<UTC RFC 3339 time> <_HOSTNAME> <SYSLOG_IDENTIFIER>[<_PID>]: <MESSAGE>"
+// e.g. "2026-06-04T10:00:00.123456Z worker-1 k3s[812]: level=error msg=...": the identifier
+// falls back to _COMM, then the unit; parts that are missing are left out.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "formats/line_util.h"
+
+namespace kdx::formats::detail {
+
+using namespace lines;  // this file implements part of line_util.h
+namespace {
+
+constexpr uint64_t kMaxFieldBytes = 64ull << 20;  // larger binary fields mean a corrupt input
+
+Timestamp realtime_ts(std::string_view usec) {
+  if (usec.empty() || usec.size() > 16) return {};
+  int64_t v = 0;
+  for (char c : usec) {
+    if (c < '0' || c > '9') return {};
+    v = v * 10 + (c - '0');
+  }
+  return Timestamp{v * 1000};
+}
+
+class ExportParser {
+ public:
+  ExportParser(const SplitInput& in, RecordBatch& batch, Problems& problems)
+      : in_(in), batch_(batch), problems_(problems), line_(in.first_line) {}
+
+  void run() {
+    const std::string_view b = in_.bytes;
+    while (pos_ < b.size()) {
+      if (b[pos_] == '\n') {  // a blank line ends the entry
+        advance(1);
+        end_entry();
+        continue;
+      }
+      if (!field()) return;  // a corrupt field: keep what came before, stop here
+    }
+    end_entry();
+  }
+
+ private:
+  // Moves past `n` bytes, counting the newlines in them.
+  void advance(size_t n) {
+    line_ += static_cast<uint64_t>(std::count(in_.bytes.begin() + static_cast<ptrdiff_t>(pos_),
+                                              in_.bytes.begin() + static_cast<ptrdiff_t>(pos_ + n),
+                                              '\n'));
+    pos_ += n;
+  }
+
+  void end_entry() {
+    if (!in_entry_) return;
+    in_entry_ = false;
+    if (entry_.has_message) add_journal_record(entry_, entry_line_, in_, batch_, problems_);
+    entry_ = JournalEntry{};
+  }
+
+  bool stop(uint64_t line, std::string message) {
+    problems_.push_back({where(in_, line), std::move(message)});
+    return false;
+  }
+
+  bool field() {
+    const std::string_view b = in_.bytes;
+    if (!in_entry_) {
+      in_entry_ = true;
+      entry_line_ = line_;
+    }
+    const uint64_t field_line = line_;
+    const size_t nl = std::min(b.find('\n', pos_), b.size());
+    const size_t eq = b.substr(pos_, nl - pos_).find('=');
+    if (eq != std::string_view::npos) {
+      set_journal_field(entry_, b.substr(pos_, eq), b.substr(pos_ + eq + 1, nl - pos_ - eq - 1));
+      advance(std::min(nl + 1, b.size()) - pos_);
+      return true;
+    }
+    const std::string_view key = b.substr(pos_, nl - pos_);
+    if (!is_journal_field_name(key))
+      return stop(field_line, "journald export: malformed field name, stopped reading");
+    const std::string k(key);
+    advance(std::min(nl + 1, b.size()) - pos_);
+    if (b.size() - pos_ < 8)
+      return stop(field_line, fmt::format("journald export: field {} is cut before its length", k));
+    uint64_t len = 0;
+    for (int i = 7; i >= 0; --i) len = (len << 8) | static_cast<unsigned char>(b[pos_ + i]);
+    advance(8);
+    const size_t remaining = b.size() - pos_;
+    if (len > remaining)
+      return stop(field_line, fmt::format("journald export: field {} length {} exceeds the "
+                                          "remaining {} bytes",
+                                          k, len, remaining));
+    if (len > kMaxFieldBytes)
+      return stop(field_line, fmt::format("journald export: field {} length {} exceeds the "
+                                          "{}-byte field limit",
+                                          k, len, kMaxFieldBytes));
+    set_journal_field(entry_, key, b.substr(pos_, len));
+    advance(len);
+    if (pos_ < b.size()) {
+      if (b[pos_] != '\n')
+        return stop(field_line,
+                    fmt::format("journald export: field {} is not followed by a newline", k));
+      advance(1);
+    }
+    return true;
+  }
+
+  const SplitInput& in_;
+  RecordBatch& batch_;
+  Problems& problems_;
+  size_t pos_ = 0;
+  uint64_t line_;
+  bool in_entry_ = false;
+  uint64_t entry_line_ = 0;
+  JournalEntry entry_;
+};
+
+}  // namespace
+
+bool lines::is_journal_field_name(std::string_view key) {
+  if (key.empty() || key.size() > 64) return false;
+  for (char c : key)
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  return true;
+}
+
+bool lines::is_journal_field(std::string_view key) {
+  return key == "MESSAGE" || key == "__REALTIME_TIMESTAMP" || key == "PRIORITY" ||
+         key == "_HOSTNAME" || key == "_SYSTEMD_UNIT" || key == "SYSLOG_IDENTIFIER" ||
+         key == "_PID" || key == "_COMM";
+}
+
+void lines::set_journal_field(JournalEntry& e, std::string_view key, std::string_view value) {
+  if (key == "MESSAGE") {
+    e.message = value;
+    e.has_message = true;
+  } else if (key == "__REALTIME_TIMESTAMP") {
+    e.realtime = value;
+  } else if (key == "PRIORITY") {
+    e.priority = value;
+  } else if (key == "_HOSTNAME") {
+    e.hostname = value;
+  } else if (key == "_SYSTEMD_UNIT") {
+    e.systemd_unit = value;
+  } else if (key == "SYSLOG_IDENTIFIER") {
+    e.identifier = value;
+  } else if (key == "_PID") {
+    e.pid = value;
+  } else if (key == "_COMM") {
+    e.comm = value;
+  }
+}
+
+Level lines::level_from_priority(std::string_view priority) {
+  if (priority.size() != 1) return Level::unknown;
+  switch (priority[0]) {
+    case '0':
+    case '1':
+    case '2':
+      return Level::fatal;
+    case '3':
+      return Level::error;
+    case '4':
+      return Level::warning;
+    case '5':
+      return Level::notice;
+    case '6':
+      return Level::info;
+    case '7':
+      return Level::debug;
+    default:
+      return Level::unknown;
+  }
+}
+
+void lines::add_journal_record(const JournalEntry& e, uint64_t line, const SplitInput& in,
+                               RecordBatch& batch, Problems& problems) {
+  Record r = make_record(in, SourceKind::journal, line);
+  r.ts = realtime_ts(e.realtime);
+  std::string_view unit = e.systemd_unit;
+  if (unit.ends_with(".service")) unit.remove_suffix(8);
+  if (!e.hostname.empty()) r.res.node = e.hostname;
+  if (!unit.empty())
+    r.res.unit = unit;
+  else if (!e.identifier.empty())
+    r.res.unit = e.identifier;
+
+  const std::string_view ident = !e.identifier.empty() ? e.identifier
+                                 : !e.comm.empty()     ? e.comm
+                                                       : unit;
+  std::string text;
+  if (r.ts.known()) text.append(format_rfc3339(r.ts)).append(" ");
+  if (!e.hostname.empty()) text.append(e.hostname).append(" ");
+  if (!ident.empty()) {
+    text.append(ident);
+    if (!e.pid.empty()) text.append("[").append(e.pid).append("]");
+    text.append(": ");
+  }
+  const size_t at = text.size();
+  text.append(e.message.substr(0, kMaxRecordBytes + 4));  // push_line_record cuts and reports
+  const std::string_view kept = batch.arena.keep(std::move(text));
+  r.text = kept;
+  r.message = kept.substr(at);
+  r.level = parse_line_meta(r.message, year_hint(in)).level;
+  if (r.level == Level::unknown) r.level = level_from_priority(e.priority);
+  push_line_record(r, in, batch, problems);
+}
+
+void split_journald_export(const SplitInput& in, RecordBatch& batch, Problems& problems) {
+  ExportParser(in, batch, problems).run();
+}
+
+}  // namespace kdx::formats::detail

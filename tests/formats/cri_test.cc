@@ -1,0 +1,149 @@
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "formats/formats.h"
+
+namespace kdx::formats {
+namespace {
+
+struct Split {
+  FileInfo file;
+  Chunk chunk;
+  RecordBatch batch;
+  Problems problems;
+};
+
+std::unique_ptr<Split> run(std::string_view bytes, uint64_t first_line = 1) {
+  auto s = std::make_unique<Split>();
+  s->file.display = "var/log/pods/db_postgres-0_1234/postgres/0.log";
+  s->file.resource.ns = "db";
+  s->file.resource.pod = "postgres-0";
+  s->file.resource.container = "postgres";
+  s->chunk.file = &s->file;
+  s->chunk.format = FormatId::cri;
+  s->chunk.first_line = first_line;
+  s->chunk.bytes.reserve(bytes.size() + kChunkPadding);
+  s->chunk.bytes.assign(bytes);
+  split(s->chunk, s->batch, s->problems);
+  return s;
+}
+
+// "line|time|level|text"
+std::vector<std::string> dump(const RecordBatch& b) {
+  std::vector<std::string> out;
+  for (const Record& r : b.records)
+    out.push_back(
+        fmt::format("{}|{}|{}|{}", r.line, format_rfc3339(r.ts), to_string(r.level), r.text));
+  return out;
+}
+
+constexpr std::string_view kLog =
+    "2026-06-04T10:00:00.000000001Z stdout F plain line\n"
+    "2026-06-04T10:00:01.000000000Z stderr P 2026-06-04 10:00:01.000 UTC [1] FATAL:  data "
+    "directory \n"
+    "2026-06-04T10:00:01.100000000Z stdout F interleaved\n"
+    "2026-06-04T10:00:01.200000000Z stderr P \"/var/lib/postgresql/data\" \n"
+    "2026-06-04T10:00:01.300000000Z stderr F has wrong ownership\n"
+    "2026-06-04T10:00:02.000000000Z stdout F \n"
+    "2026-06-04T12:00:03.000000000+02:00 stderr F cri-o writes offsets\n";
+
+TEST(Cri, PartialLinesJoinPerStream) {
+  auto s = run(kLog);
+  EXPECT_TRUE(s->problems.empty());
+  EXPECT_EQ(dump(s->batch),
+            (std::vector<std::string>{
+                "1|2026-06-04T10:00:00.000000001Z|unknown|2026-06-04T10:00:00.000000001Z stdout "
+                "F plain line",
+                "3|2026-06-04T10:00:01.1Z|unknown|2026-06-04T10:00:01.100000000Z stdout F "
+                "interleaved",
+                "2|2026-06-04T10:00:01Z|fatal|2026-06-04T10:00:01.000000000Z stderr F 2026-06-04 "
+                "10:00:01.000 UTC [1] FATAL:  data directory \"/var/lib/postgresql/data\" has "
+                "wrong ownership",
+                "7|2026-06-04T10:00:03Z|unknown|2026-06-04T12:00:03.000000000+02:00 stderr F "
+                "cri-o writes offsets"}));
+  const Record& joined = s->batch.records[2];
+  EXPECT_EQ(joined.message,
+            "2026-06-04 10:00:01.000 UTC [1] FATAL:  data directory "
+            "\"/var/lib/postgresql/data\" has wrong ownership");
+  EXPECT_EQ(joined.kind, SourceKind::log);
+  EXPECT_EQ(joined.res.pod, "postgres-0");
+  EXPECT_EQ(joined.res.container, "postgres");
+  // A single F line is a view into the chunk; its message follows the tag.
+  EXPECT_EQ(s->batch.records[0].message, "plain line");
+  EXPECT_EQ(s->batch.records[0].text.data(), s->chunk.bytes.data());
+}
+
+TEST(Cri, NeverEndingPartialRunIsKeptAndReported) {
+  auto s =
+      run("2026-06-04T10:00:00Z stdout F before\n"
+          "2026-06-04T10:00:01Z stdout P never \n"
+          "2026-06-04T10:00:02Z stdout P ending\n",
+          10);
+  EXPECT_EQ(dump(s->batch),
+            (std::vector<std::string>{
+                "10|2026-06-04T10:00:00Z|unknown|2026-06-04T10:00:00Z stdout F before",
+                "11|2026-06-04T10:00:01Z|unknown|2026-06-04T10:00:01Z stdout P never ending"}));
+  EXPECT_EQ(s->problems,
+            (Problems{{"var/log/pods/db_postgres-0_1234/postgres/0.log:11",
+                       "CRI partial line never completed (no F line before end of input)"}}));
+}
+
+TEST(Cri, StrayLinesAreKeptOnTheirOwn) {
+  auto s = run("not a cri line\n2026-06-04T10:00:00Z stdout F ok\n");
+  EXPECT_EQ(dump(s->batch),
+            (std::vector<std::string>{"1||unknown|not a cri line",
+                                      "2|2026-06-04T10:00:00Z|unknown|2026-06-04T10:00:00Z "
+                                      "stdout F ok"}));
+}
+
+TEST(Cri, OverlongJoinedLineIsCut) {
+  std::string bytes;
+  const std::string piece(16 * 1024, 'y');
+  for (int i = 0; i < 70; ++i) bytes += "2026-06-04T10:00:00Z stdout P " + piece + "\n";
+  bytes += "2026-06-04T10:00:00Z stdout F end\n";
+  auto s = run(bytes);
+  ASSERT_EQ(s->batch.records.size(), 1u);
+  EXPECT_EQ(s->batch.records[0].message.size(), kMaxRecordBytes);
+  EXPECT_EQ(s->batch.records[0].text.size(), kMaxRecordBytes);
+  EXPECT_EQ(s->problems, (Problems{{"var/log/pods/db_postgres-0_1234/postgres/0.log:1",
+                                    "record longer than 1048576 bytes, cut"}}));
+}
+
+TEST(CriSafeCut, OnlyAfterAnFLineWithNoOpenRun) {
+  // After line 3 the stderr run (line 2) is still open; after line 5 nothing is.
+  EXPECT_EQ(safe_cut(FormatId::cri, kLog.substr(0, kLog.find("2026-06-04T10:00:02"))),
+            kLog.find("2026-06-04T10:00:02"));
+  const std::string_view open_run =
+      "2026-06-04T10:00:00Z stdout F a\n2026-06-04T10:00:01Z stdout P b\n";
+  EXPECT_EQ(safe_cut(FormatId::cri, open_run), open_run.find("2026-06-04T10:00:01Z"));
+  const std::string_view interleaved =
+      "2026-06-04T10:00:00Z stderr P a\n2026-06-04T10:00:01Z stdout F b\n";
+  EXPECT_EQ(safe_cut(FormatId::cri, interleaved), 0u);
+}
+
+TEST(CriSafeCut, ChunkedSplitMatchesWholeSplit) {
+  std::string bytes;
+  for (int i = 0; i < 30; ++i) bytes += std::string(kLog);
+  const auto whole = dump(run(bytes)->batch);
+  std::vector<std::string> chunked;
+  uint64_t line = 1;
+  std::string_view rest = bytes;
+  while (!rest.empty()) {
+    size_t cut = 0;
+    for (size_t w = 150; cut == 0; w *= 2)
+      cut = w >= rest.size() ? rest.size() : safe_cut(FormatId::cri, rest.substr(0, w));
+    const std::string_view piece = rest.substr(0, cut);
+    for (auto& d : dump(run(piece, line)->batch)) chunked.push_back(d);
+    line += static_cast<uint64_t>(std::count(piece.begin(), piece.end(), '\n'));
+    rest.remove_prefix(cut);
+  }
+  EXPECT_EQ(chunked, whole);
+}
+
+}  // namespace
+}  // namespace kdx::formats

@@ -1,0 +1,126 @@
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "formats/formats.h"
+
+namespace kdx::formats {
+namespace {
+
+struct Split {
+  FileInfo file;
+  Chunk chunk;
+  RecordBatch batch;
+  Problems problems;
+};
+
+std::unique_ptr<Split> run(std::string_view bytes) {
+  auto s = std::make_unique<Split>();
+  s->file.display = "node1/journal.export";
+  s->chunk.file = &s->file;
+  s->chunk.format = FormatId::journald_export;
+  s->chunk.bytes.reserve(bytes.size() + kChunkPadding);
+  s->chunk.bytes.assign(bytes);
+  split(s->chunk, s->batch, s->problems);
+  return s;
+}
+
+// A binary field: "KEY\n" + little-endian 64-bit length + data + "\n".
+std::string binary_field(std::string_view key, std::string_view data, uint64_t length) {
+  std::string out(key);
+  out += '\n';
+  for (int i = 0; i < 8; ++i) out += static_cast<char>((length >> (8 * i)) & 0xFF);
+  out += data;
+  out += '\n';
+  return out;
+}
+std::string binary_field(std::string_view key, std::string_view data) {
+  return binary_field(key, data, data.size());
+}
+
+// "line|time|level|node|unit|text"
+std::vector<std::string> dump(const RecordBatch& b) {
+  std::vector<std::string> out;
+  for (const Record& r : b.records)
+    out.push_back(fmt::format("{}|{}|{}|{}|{}|{}", r.line, format_rfc3339(r.ts), to_string(r.level),
+                              r.res.node, r.res.unit, r.text));
+  return out;
+}
+
+const std::string kFirst =
+    "__CURSOR=s=739ad463348b4ceca5a9e69c95a3c93f;i=4ece7;b=6c7c6013a8cb4f25\n"
+    "__REALTIME_TIMESTAMP=1780567200000000\n"
+    "__MONOTONIC_TIMESTAMP=2675\n"
+    "PRIORITY=6\n"
+    "_HOSTNAME=worker-1\n"
+    "_SYSTEMD_UNIT=kubelet.service\n"
+    "SYSLOG_IDENTIFIER=kubelet\n"
+    "_PID=1234\n"
+    "MESSAGE=I0604 10:00:00.000000    1234 server.go:1] Started kubelet\n"
+    "\n";
+
+TEST(JournaldExport, TextAndBinaryFields) {
+  const std::string second =
+      "__CURSOR=s=2\n"
+      "__REALTIME_TIMESTAMP=1780567201500000\n"
+      "PRIORITY=3\n"
+      "_HOSTNAME=worker-1\n"
+      "_SYSTEMD_UNIT=kubelet.service\n" +
+      binary_field("MESSAGE", "line one\nline two") +
+      "SYSLOG_IDENTIFIER=kubelet\n"
+      "\n";
+  auto s = run(kFirst + second);
+  EXPECT_TRUE(s->problems.empty());
+  EXPECT_EQ(dump(s->batch),
+            (std::vector<std::string>{
+                "1|2026-06-04T10:00:00Z|info|worker-1|kubelet|2026-06-04T10:00:00Z worker-1 "
+                "kubelet[1234]: I0604 10:00:00.000000    1234 server.go:1] Started kubelet",
+                "11|2026-06-04T10:00:01.5Z|error|worker-1|kubelet|2026-06-04T10:00:01.5Z "
+                "worker-1 kubelet: line one\nline two"}));
+  EXPECT_EQ(s->batch.records[1].message, "line one\nline two");
+  EXPECT_EQ(s->batch.records[1].kind, SourceKind::journal);
+}
+
+TEST(JournaldExport, EntryWithoutMessageIsSkippedAndLastEntryNeedsNoBlankLine) {
+  auto s =
+      run("__CURSOR=s=1\n__REALTIME_TIMESTAMP=1780567200000000\n_HOSTNAME=n\n\n"
+          "__CURSOR=s=2\n__REALTIME_TIMESTAMP=1780567200000000\nSYSLOG_IDENTIFIER=sshd\n"
+          "MESSAGE=Accepted publickey");
+  EXPECT_TRUE(s->problems.empty());
+  EXPECT_EQ(dump(s->batch),
+            (std::vector<std::string>{
+                "5|2026-06-04T10:00:00Z|unknown||sshd|2026-06-04T10:00:00Z sshd: Accepted "
+                "publickey"}));
+}
+
+TEST(JournaldExport, BogusLengthStopsButKeepsEarlierEntries) {
+  const std::string bad = "__CURSOR=s=2\n" + binary_field("MESSAGE", "short", 1000000000) +
+                          "\n__CURSOR=s=3\nMESSAGE=never read\n";
+  auto s = run(kFirst + bad);
+  ASSERT_EQ(s->batch.records.size(), 1u);
+  EXPECT_EQ(s->batch.records[0].message,
+            "I0604 10:00:00.000000    1234 server.go:1] Started kubelet");
+  const size_t remaining = bad.size() - (std::string("__CURSOR=s=2\nMESSAGE\n").size() + 8);
+  EXPECT_EQ(s->problems,
+            (Problems{{"node1/journal.export:12",
+                       fmt::format("journald export: field MESSAGE length 1000000000 exceeds the "
+                                   "remaining {} bytes",
+                                   remaining)}}));
+}
+
+TEST(JournaldExport, CutLengthAndMalformedNames) {
+  auto cut = run(std::string_view("__CURSOR=s=1\nMESSAGE\n\x05\x00\x00", 24));
+  EXPECT_TRUE(cut->batch.records.empty());
+  EXPECT_EQ(cut->problems, (Problems{{"node1/journal.export:2",
+                                      "journald export: field MESSAGE is cut before its length"}}));
+  auto junk = run(kFirst + "this is not a field\nMESSAGE=x\n");
+  EXPECT_EQ(junk->batch.records.size(), 1u);
+  EXPECT_EQ(junk->problems, (Problems{{"node1/journal.export:11",
+                                       "journald export: malformed field name, stopped reading"}}));
+}
+
+}  // namespace
+}  // namespace kdx::formats
