@@ -53,10 +53,11 @@ int run_analyze(const AnalyzeArgs& args, std::FILE* out, std::FILE* err) {
   pipeline::RunOptions opts;
   opts.jobs = args.jobs;
   if (args.max_bytes) opts.limits.max_total_bytes = args.max_bytes;
-  size_t opened = 0;
+  pipeline::OpenSummary opened;
   analyze::Analysis analysis = pipeline::analyze_inputs(args.inputs, *matcher, opts, &opened);
-  if (opened == 0) {
-    for (const auto& p : analysis.problems) print_problem(err, p);
+  // An input that cannot be opened is always said on stderr; its message names the path.
+  for (const auto& p : opened.unreadable) std::fprintf(err, "kdx: %s\n", p.message.c_str());
+  if (opened.opened == 0) {
     std::fprintf(err, "kdx: no input could be read\n");
     return kExitNoInput;
   }
@@ -80,7 +81,8 @@ int run_analyze(const AnalyzeArgs& args, std::FILE* out, std::FILE* err) {
   }
   // Problems also go to stderr for non-text formats, where the report may be redirected.
   if (args.format != "text")
-    for (const auto& p : analysis.problems) print_problem(err, p);
+    for (size_t i = opened.unreadable.size(); i < analysis.problems.size(); ++i)
+      print_problem(err, analysis.problems[i]);
   if (args.fail_on)
     for (const auto& f : analysis.findings)
       if (f.severity >= *args.fail_on) return kExitFindings;

@@ -35,9 +35,15 @@ RunResult run(const std::vector<std::string>& inputs, const match::Matcher& matc
 // Orders problems by place, with numbers compared as numbers ("f:9" before "f:10").
 void sort_problems(Problems& problems);
 
-// The whole analysis of `inputs`: run, then analyze. Problems from both go into the Analysis.
+struct OpenSummary {
+  size_t opened = 0;     // inputs that could be opened
+  Problems unreadable;   // the ones that could not ("cannot read 'x': ...")
+};
+
+// The whole analysis of `inputs`: run, then analyze. Every problem goes into the Analysis
+// (unreadable inputs first); `summary`, if given, says which inputs could not be opened.
 analyze::Analysis analyze_inputs(const std::vector<std::string>& inputs,
                                  const match::Matcher& matcher, const RunOptions& options,
-                                 size_t* inputs_opened = nullptr);
+                                 OpenSummary* summary = nullptr);
 
 }  // namespace kdx::pipeline

@@ -158,14 +158,17 @@ RunResult run(const std::vector<std::string>& inputs, const match::Matcher& matc
 
 analyze::Analysis analyze_inputs(const std::vector<std::string>& inputs,
                                  const match::Matcher& matcher, const RunOptions& options,
-                                 size_t* inputs_opened) {
+                                 OpenSummary* summary) {
   RunResult run_result = run(inputs, matcher, options);
   analyze::Analysis a = analyze::analyze(matcher.rules(), run_result.collector, run_result.files);
   a.inputs = inputs;
   a.stats = std::move(run_result.stats);
-  a.problems = std::move(run_result.unreadable);
+  a.problems = run_result.unreadable;
   a.problems.insert(a.problems.end(), run_result.problems.begin(), run_result.problems.end());
-  if (inputs_opened) *inputs_opened = run_result.inputs_opened;
+  if (summary) {
+    summary->opened = run_result.inputs_opened;
+    summary->unreadable = run_result.unreadable;
+  }
   return a;
 }
 
