@@ -180,6 +180,18 @@ Level lines::level_from_priority(std::string_view priority) {
   }
 }
 
+std::string_view lines::unit_named_by_systemd(std::string_view ident, std::string_view message) {
+  if (ident != "systemd") return {};
+  const size_t colon = message.find(": ");
+  if (colon == std::string_view::npos || colon == 0) return {};
+  std::string_view unit = message.substr(0, colon);
+  if (unit.find(' ') != std::string_view::npos) return {};
+  if (unit.ends_with(".service")) return unit.substr(0, unit.size() - 8);
+  for (std::string_view suffix : {".socket", ".mount", ".timer", ".scope", ".slice"})
+    if (unit.ends_with(suffix)) return unit;
+  return {};
+}
+
 void lines::add_journal_record(const JournalEntry& e, uint64_t line, const SplitInput& in,
                                RecordBatch& batch, Problems& problems) {
   Record r = make_record(in, SourceKind::journal, line);
@@ -191,6 +203,8 @@ void lines::add_journal_record(const JournalEntry& e, uint64_t line, const Split
     r.res.unit = unit;
   else if (!e.identifier.empty())
     r.res.unit = e.identifier;
+  if (auto named = unit_named_by_systemd(e.identifier, e.message); !named.empty())
+    r.res.unit = named;
 
   const std::string_view ident = !e.identifier.empty() ? e.identifier
                                  : !e.comm.empty()     ? e.comm

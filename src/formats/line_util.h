@@ -188,6 +188,11 @@ bool raw_ends_with_newline(std::string_view raw);
 
 // ---- journald (journald_export.cc) --------------------------------------------------------
 
+// systemd (PID 1) speaks about other units: "k3s.service: Main process exited, ...". Such a
+// line belongs to that unit, so a cause found on the unit explains it. Returns the unit
+// without ".service" (or with its other suffix: .socket, .mount, .timer), else empty.
+std::string_view unit_named_by_systemd(std::string_view ident, std::string_view message);
+
 struct JournalEntry {
   std::string_view message, realtime, priority, hostname, systemd_unit, identifier, pid, comm;
   bool has_message = false;

@@ -186,6 +186,7 @@ void split_syslog(const SplitInput& in, RecordBatch& batch, Problems& problems) 
     r.ts = s.ts;
     if (!s.host.empty()) r.res.node = s.host;
     if (!s.ident.empty()) r.res.unit = s.ident;
+    if (auto named = unit_named_by_systemd(s.ident, s.message); !named.empty()) r.res.unit = named;
     r.level = parse_line_meta(s.message, year).level;
     if (r.level == Level::unknown && s.pri >= 0) {
       const char severity = static_cast<char>('0' + s.pri % 8);

@@ -46,21 +46,28 @@ std::string printable(std::string_view s) {
   return out;
 }
 
-// Appends `text` after a label of width `indent`, wrapping words at `width`.
+// Appends `text` after a label of width `indent`, wrapping words at `width`. A line's own
+// leading spaces are kept (YAML and shell snippets in fixes keep their structure), and its
+// wrapped continuation lines align under its first word.
 void wrapped(fmt::memory_buffer& out, std::string_view label, std::string_view text, size_t indent,
              size_t width) {
   fmt::format_to(std::back_inserter(out), "{:<{}}", label, indent);
-  const size_t avail = width > indent + 20 ? width - indent : 60;
   bool first_line = true;
   for (std::string_view para : split(text, '\n')) {
     if (!first_line) fmt::format_to(std::back_inserter(out), "{:<{}}", "", indent);
     first_line = false;
+    size_t lead = 0;
+    while (lead < para.size() && para[lead] == ' ') ++lead;
+    para.remove_prefix(lead);
+    const size_t hang = indent + lead;
+    const size_t avail = width > hang + 20 ? width - hang : 60;
+    fmt::format_to(std::back_inserter(out), "{:<{}}", "", lead);
     size_t col = 0;
     while (!para.empty()) {
       size_t sp = para.find(' ');
       std::string_view word = para.substr(0, sp);
       if (col > 0 && col + 1 + word.size() > avail) {
-        fmt::format_to(std::back_inserter(out), "\n{:<{}}", "", indent);
+        fmt::format_to(std::back_inserter(out), "\n{:<{}}", "", hang);
         col = 0;
       } else if (col > 0) {
         out.push_back(' ');

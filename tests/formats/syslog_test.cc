@@ -118,6 +118,17 @@ TEST(Syslog, YearlessStampsAfterTheFileTimeBelongToTheYearBefore) {
                                       "2|2027-01-01T00:00:01Z|unknown|n1|cron|tock"}));
 }
 
+TEST(Syslog, SystemdLinesAboutAUnitBelongToThatUnit) {
+  auto s = run(
+      "Jun 04 10:00:01 node1 systemd[1]: k3s.service: Main process exited, code=exited, status=1/FAILURE\n"
+      "Jun 04 10:00:02 node1 systemd[1]: Failed to start K3s.\n"
+      "Jun 04 10:00:03 node1 systemd[1]: docker.socket: Socket service docker.service already running.\n");
+  ASSERT_EQ(s->batch.records.size(), 3u);
+  EXPECT_EQ(s->batch.records[0].res.unit, "k3s");
+  EXPECT_EQ(s->batch.records[1].res.unit, "systemd");
+  EXPECT_EQ(s->batch.records[2].res.unit, "docker.socket");
+}
+
 TEST(SyslogSafeCut, AnyLineBoundary) {
   EXPECT_EQ(safe_cut(FormatId::syslog, "Jun  4 10:00:00 h a: x\nJun  4 10:00:01 h a: y\n"), 46u);
   EXPECT_EQ(safe_cut(FormatId::syslog, "Jun  4 10:00:00 h a: x\nJun  4 10:00"), 23u);

@@ -189,3 +189,22 @@ TEST(RenderText, WrapsLongLinesAtTheWidth) {
 
 }  // namespace
 }  // namespace kdx::report
+
+namespace kdx::report {
+namespace {
+
+TEST(RenderText, FixSnippetsKeepTheirIndentation) {
+  auto a = sample();
+  a.findings[0].fix = "Patch the pod:\n  securityContext:\n    fsGroup: 999";
+  fmt::memory_buffer b;
+  ReportCtx ctx;
+  render_text(a, ctx, b);
+  EXPECT_NE(fmt::to_string(b).find("   fix:      Patch the pod:\n"
+                                    "               securityContext:\n"
+                                    "                 fsGroup: 999\n"),
+            std::string::npos)
+      << fmt::to_string(b);
+}
+
+}  // namespace
+}  // namespace kdx::report
