@@ -123,7 +123,6 @@ Finding build_finding(const std::vector<const Item*>& its, const FileTable& file
     if (g.last.known() && (!f.last_seen.known() || g.last > f.last_seen)) f.last_seen = g.last;
     const std::string res = it->key->resource.display();
     if (!res.empty()) f.resources.push_back(res);
-    evidence.insert(evidence.end(), g.evidence.begin(), g.evidence.end());
     for (const Item* s : it->explained) add_explained(f, *s);
   }
   std::sort(f.resources.begin(), f.resources.end());
@@ -131,7 +130,16 @@ Finding build_finding(const std::vector<const Item*>& its, const FileTable& file
   std::sort(f.explains.begin(), f.explains.end(),
             [](const Explained& a, const Explained& b) { return a.id < b.id; });
   for (auto& e : f.explains) std::sort(e.resources.begin(), e.resources.end());
-  std::sort(evidence.begin(), evidence.end(), evidence_before);
+  // Evidence shows every resource before it shows more of one: the first evidence of each
+  // group (in time order), then the rest.
+  std::vector<Evidence> firsts, rest;
+  for (const Item* it : its)
+    for (size_t i = 0; i < it->group->evidence.size(); ++i)
+      (i == 0 ? firsts : rest).push_back(it->group->evidence[i]);
+  std::sort(firsts.begin(), firsts.end(), evidence_before);
+  std::sort(rest.begin(), rest.end(), evidence_before);
+  evidence = std::move(firsts);
+  evidence.insert(evidence.end(), rest.begin(), rest.end());
   if (evidence.size() > kEvidencePerGroup) evidence.resize(kEvidencePerGroup);
   for (const auto& e : evidence) {
     f.evidence.push_back({files.get(e.file).display, e.line, e.ts, e.text});

@@ -82,6 +82,27 @@ void wrapped(fmt::memory_buffer& out, std::string_view label, std::string_view t
   }
 }
 
+// Rules write fixes pre-wrapped; once captures are filled in, a line can outgrow the width and
+// leave an orphan word. Re-join a line that continues a sentence (unindented, starting in lower
+// case) with the line before it, so wrapping works on whole sentences.
+std::string reflow(std::string_view text) {
+  std::string out;
+  bool prev_prose = false;
+  for (std::string_view line : split(text, '\n')) {
+    const bool unindented = !line.empty() && line[0] != ' ';
+    const bool continues = unindented && prev_prose &&
+                           (std::islower(static_cast<unsigned char>(line[0])) || line[0] == '(');
+    if (continues) {
+      out.back() = ' ';
+    }
+    out.append(line);
+    out.push_back('\n');
+    prev_prose = unindented && !line.ends_with(':');
+  }
+  if (!out.empty()) out.pop_back();
+  return out;
+}
+
 void render_summary(const analyze::Analysis& a, const ReportCtx& ctx, fmt::memory_buffer& out) {
   auto o = std::back_inserter(out);
   Style st{ctx.color};
@@ -133,8 +154,14 @@ void render_finding(const analyze::Finding& f, const ReportCtx& ctx, fmt::memory
     fmt::format_to(o, "{:<{}}{}{}:{}{}\n", i == 0 ? "   evidence:" : "", indent, st(kDim), e.path,
                    e.line, st(kReset));
     std::string line = printable(e.text);
-    if (!ctx.verbose && line.size() > ctx.width) line = truncate_utf8(line, ctx.width - indent - 2);
-    wrapped(out, "", line, indent + 2, ctx.width);
+    if (ctx.verbose) {
+      wrapped(out, "", line, indent + 2, ctx.width);
+    } else {  // one screen line per evidence: the first line of it, cut to the width
+      line = line.substr(0, line.find('\n'));
+      const size_t room = ctx.width > indent + 12 ? ctx.width - indent - 3 : 40;
+      if (line.size() > room) line = truncate_utf8(line, room);
+      fmt::format_to(o, "{:<{}}{}\n", "", indent + 2, line);
+    }
   }
   for (size_t i = 0; i < f.explains.size(); ++i) {
     const auto& e = f.explains[i];
@@ -144,7 +171,7 @@ void render_finding(const analyze::Finding& f, const ReportCtx& ctx, fmt::memory
             fmt::format("{} x {}{}{}", e.count, e.id, res.empty() ? "" : " on ", res), indent,
             ctx.width);
   }
-  if (!f.fix.empty()) wrapped(out, "   fix:", printable(trim(f.fix)), indent, ctx.width);
+  if (!f.fix.empty()) wrapped(out, "   fix:", reflow(printable(trim(f.fix))), indent, ctx.width);
   for (size_t i = 0; i < f.references.size() && (ctx.verbose || i < 1); ++i)
     wrapped(out, i == 0 ? "   see:" : "", f.references[i], indent, ctx.width);
 }
