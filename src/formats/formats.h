@@ -50,7 +50,8 @@ struct Detection {
 Detection detect(std::string_view path, std::string_view head);
 
 // Line formats may be cut into many chunks at line boundaries; the others (JSON and YAML
-// documents, describe, journald export, cluster dump) are one chunk per file.
+// documents, events tables (rows need their header), describe, journald export, cluster dump)
+// are one chunk per file.
 bool splits_by_line(FormatId f);
 
 // For line formats: the largest n such that buf[0, n) ends with '\n' and a new record starts at

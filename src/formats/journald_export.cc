@@ -134,7 +134,7 @@ bool lines::is_journal_field_name(std::string_view key) {
 bool lines::is_journal_field(std::string_view key) {
   return key == "MESSAGE" || key == "__REALTIME_TIMESTAMP" || key == "PRIORITY" ||
          key == "_HOSTNAME" || key == "_SYSTEMD_UNIT" || key == "SYSLOG_IDENTIFIER" ||
-         key == "_PID" || key == "_COMM";
+         key == "_PID" || key == "_COMM" || key == "UNIT";
 }
 
 void lines::set_journal_field(JournalEntry& e, std::string_view key, std::string_view value) {
@@ -151,6 +151,8 @@ void lines::set_journal_field(JournalEntry& e, std::string_view key, std::string
     e.systemd_unit = value;
   } else if (key == "SYSLOG_IDENTIFIER") {
     e.identifier = value;
+  } else if (key == "UNIT") {  // set by systemd (PID 1) on messages about a unit
+    e.about_unit = value;
   } else if (key == "_PID") {
     e.pid = value;
   } else if (key == "_COMM") {
@@ -203,8 +205,13 @@ void lines::add_journal_record(const JournalEntry& e, uint64_t line, const Split
     r.res.unit = unit;
   else if (!e.identifier.empty())
     r.res.unit = e.identifier;
-  if (auto named = unit_named_by_systemd(e.identifier, e.message); !named.empty())
+  if (auto named = unit_named_by_systemd(e.identifier, e.message); !named.empty()) {
     r.res.unit = named;
+  } else if (!e.about_unit.empty()) {
+    std::string_view about = e.about_unit;
+    if (about.ends_with(".service")) about.remove_suffix(8);
+    r.res.unit = about;
+  }
 
   const std::string_view ident = !e.identifier.empty() ? e.identifier
                                  : !e.comm.empty()     ? e.comm

@@ -195,6 +195,7 @@ std::string_view unit_named_by_systemd(std::string_view ident, std::string_view 
 
 struct JournalEntry {
   std::string_view message, realtime, priority, hostname, systemd_unit, identifier, pid, comm;
+  std::string_view about_unit;  // UNIT=: the unit systemd (PID 1) speaks about
   bool has_message = false;
 };
 // A journal field name: upper-case letters, digits and "_", at most 64 bytes.

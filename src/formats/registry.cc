@@ -25,7 +25,6 @@ bool splits_by_line(FormatId f) {
     case FormatId::docker_json:
     case FormatId::journald_json:
     case FormatId::syslog:
-    case FormatId::events_table:
       return true;
     default:
       return false;

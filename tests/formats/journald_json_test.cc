@@ -55,6 +55,21 @@ TEST(JournaldJson, FieldsBecomeTimeLevelAndResource) {
   EXPECT_EQ(r.kind, SourceKind::journal);
 }
 
+TEST(JournaldJson, SystemdMessagesBelongToTheUnitTheySpeakAbout) {
+  auto s = run(
+      R"({"__REALTIME_TIMESTAMP":"1780567200123456","PRIORITY":"3","_HOSTNAME":"node1",)"
+      R"("_SYSTEMD_UNIT":"init.scope","SYSLOG_IDENTIFIER":"systemd","UNIT":"k3s.service",)"
+      R"("MESSAGE":"Failed to start k3s.service - Lightweight Kubernetes."})"
+      "\n"
+      R"({"__REALTIME_TIMESTAMP":"1780567201123456","PRIORITY":"4","_HOSTNAME":"node1",)"
+      R"("_SYSTEMD_UNIT":"init.scope","SYSLOG_IDENTIFIER":"systemd",)"
+      R"("MESSAGE":"k3s.service: Start request repeated too quickly."})"
+      "\n");
+  ASSERT_EQ(s->batch.records.size(), 2u);
+  EXPECT_EQ(s->batch.records[0].res.unit, "k3s");
+  EXPECT_EQ(s->batch.records[1].res.unit, "k3s");
+}
+
 TEST(JournaldJson, MessageLevelWinsOverStdoutPriority) {
   auto s = run(R"({"__REALTIME_TIMESTAMP":"1780567200000000","PRIORITY":"6",)"
                R"("_SYSTEMD_UNIT":"kubelet.service",)"
