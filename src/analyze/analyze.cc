@@ -48,13 +48,16 @@ bool overlaps(const Group& a, const Group& b, int64_t window) {
   return a0 - window <= b1 && b0 - window <= a1;
 }
 
-// A cause explains a symptom on the same pod/unit/node; when either names no resource, on
-// the same bundle and time window.
+// A cause explains a symptom on the same pod/unit/node. Host-level records (units, nodes)
+// on the same node, and records that name no resource at all, are related when their times
+// overlap: a cause in one unit (systemd-networkd taking docker0) breaks another (docker).
 bool related(const Item& cause, const Item& symptom, int64_t window) {
   const auto& a = cause.key->resource;
   const auto& b = symptom.key->resource;
   if (a.empty() || b.empty()) return overlaps(*cause.group, *symptom.group, window);
-  return a == b;
+  if (a == b) return true;
+  const bool same_host = a.pod.empty() && b.pod.empty() && !a.node.empty() && a.node == b.node;
+  return same_host && overlaps(*cause.group, *symptom.group, window);
 }
 
 Severity effective_severity(const Item& it) { return it.met ? it.rule->severity : Severity::info; }
@@ -217,8 +220,14 @@ Analysis analyze(const rules::RuleSet& rules, const Collector& collector, const 
   for (size_t i = 0; i < items.size();) {
     size_t j = i;
     std::vector<const Item*> its;
+    bool any_met = false;
     for (; j < items.size() && items[j].key->rule == items[i].key->rule; ++j)
-      if (!items[j].absorbed) its.push_back(&items[j]);
+      if (!items[j].absorbed) {
+        its.push_back(&items[j]);
+        any_met |= items[j].met;
+      }
+    // Where the rule's condition holds somewhere, one-off occurrences elsewhere are noise.
+    if (any_met) std::erase_if(its, [](const Item* it) { return !it->met; });
     if (!its.empty()) out.findings.push_back(build_finding(its, files));
     i = j;
   }

@@ -55,6 +55,7 @@ struct Feed {
   uint32_t repeat = 1;
   uint64_t line = 1;
   int file = 0;
+  std::string node = {}, unit = {};
 };
 
 class AnalyzeTest : public ::testing::Test {
@@ -81,6 +82,8 @@ class AnalyzeTest : public ::testing::Test {
       r.res.ns = f.ns;
       r.res.pod = f.pod;
       r.res.container = f.container;
+      r.res.node = f.node;
+      r.res.unit = f.unit;
       if (f.ts) r.ts = r.first_ts = *parse_rfc3339(f.ts);
       r.repeat = f.repeat;
       batch.records.push_back(r);
@@ -158,6 +161,21 @@ TEST_F(AnalyzeTest, WithoutResourcesCorrelationUsesTheTimeWindow) {
   auto far = run({{"docker0: bridge has no IPv4 address", "", "", "", "2025-06-04T10:00:00Z"},
                   {"Temporary failure in name resolution", "", "", "", "2025-06-04T13:00:00Z"}});
   EXPECT_EQ(ids(far), (std::vector<std::string>{"docker.bridge-no-ipv4", "docker.dns-resolution-failure"}));
+}
+
+TEST_F(AnalyzeTest, HostCausesExplainSymptomsOfOtherUnitsOnTheSameNodeAndTime) {
+  Feed cause{"docker0: bridge has no IPv4 address", "", "", "", "2025-06-04T16:03:00Z"};
+  cause.node = "node1";
+  cause.unit = "systemd-networkd";
+  Feed symptom{"Temporary failure in name resolution", "", "", "", "2025-06-04T16:10:00Z"};
+  symptom.node = "node1";
+  symptom.unit = "docker";
+  auto a = run({cause, symptom});
+  ASSERT_EQ(ids(a), std::vector<std::string>{"docker.bridge-no-ipv4"});
+  EXPECT_EQ(a.findings[0].explains[0].resources, std::vector<std::string>{"docker on node1"});
+  symptom.node = "node2";  // another host: not explained
+  EXPECT_EQ(ids(run({cause, symptom})),
+            (std::vector<std::string>{"docker.bridge-no-ipv4", "docker.dns-resolution-failure"}));
 }
 
 TEST_F(AnalyzeTest, MergeOrderDoesNotChangeTheResult) {
