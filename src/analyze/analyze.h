@@ -108,10 +108,29 @@ struct Finding {
   std::vector<std::string> references;
 };
 
+// Error- and warning-level records that matched no rule, mined into templates ("unrecognised
+// errors"): what the report shows when a bundle's real cause is not in the database yet.
+struct UnmatchedExample {
+  std::string path;  // FileInfo::display
+  uint64_t line = 0;
+  std::string text;
+};
+
+struct UnmatchedTemplate {
+  std::string id;        // stable within a report: derived from the template text
+  std::string text;      // tokens with variables masked as <*> or typed placeholders
+  uint64_t count = 0;
+  Timestamp first_seen, last_seen;
+  std::vector<std::string> resources;
+  std::vector<UnmatchedExample> examples;
+  double score = 0;      // how much it matters; templates are in descending score order
+};
+
 struct Analysis {
   std::vector<std::string> inputs;
   InputStats stats;
   std::vector<Finding> findings;  // in rank order
+  std::vector<UnmatchedTemplate> unmatched;
   Problems problems;
 };
 

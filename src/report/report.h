@@ -27,6 +27,15 @@ void render(const analyze::Analysis& a, const ReportCtx& ctx, ReportFormat forma
 
 void render_text(const analyze::Analysis& a, const ReportCtx& ctx, fmt::memory_buffer& out);
 void render_json(const analyze::Analysis& a, const ReportCtx& ctx, fmt::memory_buffer& out);
+void render_markdown(const analyze::Analysis& a, const ReportCtx& ctx, fmt::memory_buffer& out);
+void render_html(const analyze::Analysis& a, const ReportCtx& ctx, fmt::memory_buffer& out);
+
+// Masks secrets and identities in every string a report prints (evidence, captures, fixes,
+// resources, unmatched templates and examples, problems): IPv4/IPv6 addresses, e-mail
+// addresses, bearer tokens, JWTs, passwords in URLs, password=/token= pairs, cloud access keys.
+// The same value gets the same mask everywhere in the report ("<ip-1>"), numbered in report
+// order, so the redacted report still reads.
+void redact(analyze::Analysis& a);
 
 // Splits a Problem's where ("bundle.tar.gz:pods/db.log:1042") into the file ("bundle.tar.gz:
 // pods/db.log") and the place in it ("line 1042"; "" when the problem is about the whole file).
