@@ -13,53 +13,14 @@ class EventsJson {
   EventsJson(JsonReader& reader, const SplitInput& in, RecordBatch& batch, Problems& problems)
       : r_(reader), in_(in), batch_(batch), problems_(problems) {}
 
-  bool document(od::value root, uint64_t line) {
-    const auto type = r_.type_of(root);
-    if (!type) return false;
-    if (*type == od::json_type::object) return event(root, {"event", 1, line}, true);
-    od::array arr;
-    if (auto e = root.get_array().get(arr)) return r_.fail(e);
-    return each_event(arr);
-  }
+  bool document(od::value root, uint64_t line) { return walker_.document(root, line); }
 
  private:
-  bool each_event(od::array arr) {
-    size_t index = 0;
-    return r_.elements(arr, [&](od::value v) {
-      return event(v, {"event", ++index, r_.line_of(v)}, false);
-    });
-  }
-
-  // One Event object; `top` also accepts a list's "items". Non-objects are skipped.
-  bool event(od::value v, const JsonItem& item, bool top) {
-    const auto type = r_.type_of(v);
-    if (!type) return false;
-    if (*type != od::json_type::object) return true;
-    // A list cut short is still read for its items; an item the cut went through is not.
-    const bool whole = r_.whole(v);
-    if (!whole && !top) return true;
-    od::object obj;
-    if (auto e = v.get_object().get(obj)) return r_.fail(e);
-    EventFields ev;
+  // A whole object of kind Event (or of no kind) with something to say becomes a record.
+  void done(EventFields& ev, std::string_view kind, const JsonItem& item) {
+    if ((!kind.empty() && kind != "Event") || (ev.message.empty() && ev.reason.empty())) return;
     ev.line = item.line;
-    std::string_view kind;
-    const bool ok = r_.fields(obj, [&](std::string_view key, od::value val) {
-      if (key == "kind") return r_.string(val, item, key, kind);
-      if (key == "items" && top) return items(val, item);
-      return field(key, val, item, ev);
-    });
-    if (!ok) return false;
-    if (!whole || (!kind.empty() && kind != "Event") || (ev.message.empty() && ev.reason.empty()))
-      return true;  // cut short, a list wrapper, another kind of object, or nothing to say
     push_event(ev, in_, batch_, problems_);
-    return true;
-  }
-
-  bool items(od::value v, const JsonItem& item) {
-    od::array arr;
-    bool found = false;
-    if (!r_.array(v, item, "items", arr, found)) return false;
-    return !found || each_event(arr);
   }
 
   bool field(std::string_view key, od::value v, const JsonItem& item, EventFields& ev) {
@@ -128,6 +89,12 @@ class EventsJson {
   const SplitInput& in_;
   RecordBatch& batch_;
   Problems& problems_;
+  ObjectWalker<EventFields> walker_{
+      r_, "event",
+      [this](std::string_view key, od::value v, const JsonItem& item, EventFields& ev) {
+        return field(key, v, item, ev);
+      },
+      [this](EventFields& ev, std::string_view kind, const JsonItem& item) { done(ev, kind, item); }};
 };
 
 }  // namespace

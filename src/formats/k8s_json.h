@@ -104,4 +104,67 @@ class JsonReader {
   std::vector<size_t> cut_open_;  // offsets of the brackets a cut closed, while parsing a prefix
 };
 
+// Walks a Kubernetes JSON document: one object, an array of objects, or list objects whose
+// "items" hold more (at any depth). Each object's fields go to `field`, except "kind" and a
+// list's "items", which the walker handles; `done` then sees every whole object with its
+// kind. Objects a cut went through (see JsonReader::whole) are not handed to `done`.
+template <class Obj>
+class ObjectWalker {
+ public:
+  using FieldFn = std::function<bool(std::string_view key, od::value v, const JsonItem& item, Obj&)>;
+  using DoneFn = std::function<void(Obj&, std::string_view kind, const JsonItem& item)>;
+
+  ObjectWalker(JsonReader& reader, std::string_view noun, FieldFn field, DoneFn done)
+      : r_(reader), noun_(noun), field_(std::move(field)), done_(std::move(done)) {}
+
+  bool document(od::value root, uint64_t line) {
+    const auto type = r_.type_of(root);
+    if (!type) return false;
+    if (*type == od::json_type::object) return object(root, {noun_, 1, line}, true);
+    od::array arr;
+    if (auto e = root.get_array().get(arr)) return r_.fail(e);
+    return each(arr);
+  }
+
+ private:
+  bool each(od::array arr) {
+    size_t index = 0;
+    return r_.elements(arr, [&](od::value v) { return object(v, {noun_, ++index, r_.line_of(v)}, false); });
+  }
+
+  // `top` also accepts a list's "items"; non-objects are skipped.
+  bool object(od::value v, const JsonItem& item, bool top) {
+    const auto type = r_.type_of(v);
+    if (!type) return false;
+    if (*type != od::json_type::object) return true;
+    // A list cut short is still read for its items; an item the cut went through is not.
+    const bool whole = r_.whole(v);
+    if (!whole && !top) return true;
+    od::object obj;
+    if (auto e = v.get_object().get(obj)) return r_.fail(e);
+    Obj state{};
+    std::string_view kind;
+    const bool ok = r_.fields(obj, [&](std::string_view key, od::value val) {
+      if (key == "kind") return r_.string(val, item, key, kind);
+      if (key == "items" && top) return items(val, item);
+      return field_(key, val, item, state);
+    });
+    if (!ok) return false;
+    if (whole) done_(state, kind, item);
+    return true;
+  }
+
+  bool items(od::value v, const JsonItem& item) {
+    od::array arr;
+    bool found = false;
+    if (!r_.array(v, item, "items", arr, found)) return false;
+    return !found || each(arr);
+  }
+
+  JsonReader& r_;
+  std::string_view noun_;
+  FieldFn field_;
+  DoneFn done_;
+};
+
 }  // namespace kdx::formats::detail

@@ -29,7 +29,7 @@ struct ConditionFields {
 };
 
 struct PodFields {
-  std::string_view kind, name, ns, reason, message;
+  std::string_view name, ns, reason, message;
   std::vector<ConditionFields> conditions;
   std::vector<ContainerFields> containers;
 };
@@ -39,51 +39,13 @@ class PodsJson {
   PodsJson(JsonReader& reader, const SplitInput& in, RecordBatch& batch, Problems& problems)
       : r_(reader), in_(in), batch_(batch), problems_(problems) {}
 
-  bool document(od::value root, uint64_t line) {
-    const auto type = r_.type_of(root);
-    if (!type) return false;
-    if (*type == od::json_type::object) return pod(root, {"pod", 1, line}, true);
-    od::array arr;
-    if (auto e = root.get_array().get(arr)) return r_.fail(e);
-    return each_pod(arr);
-  }
+  bool document(od::value root, uint64_t line) { return walker_.document(root, line); }
 
  private:
-  bool each_pod(od::array arr) {
-    size_t index = 0;
-    return r_.elements(arr, [&](od::value v) {
-      return pod(v, {"pod", ++index, r_.line_of(v)}, false);
-    });
-  }
-
-  // One Pod object; `top` also accepts a list's "items". Non-objects are skipped.
-  bool pod(od::value v, const JsonItem& item, bool top) {
-    const auto type = r_.type_of(v);
-    if (!type) return false;
-    if (*type != od::json_type::object) return true;
-    // A list cut short is still read for its items; an item the cut went through is not.
-    const bool whole = r_.whole(v);
-    if (!whole && !top) return true;
-    od::object obj;
-    if (auto e = v.get_object().get(obj)) return r_.fail(e);
-    PodFields p;
-    const bool ok = r_.fields(obj, [&](std::string_view key, od::value val) {
-      if (key == "kind") return r_.string(val, item, key, p.kind);
-      if (key == "items" && top) return items(val, item);
-      if (key == "metadata") return metadata(val, item, p);
-      if (key == "status") return status(val, item, p);
-      return true;
-    });
-    if (!ok) return false;
-    if (whole && (p.kind.empty() || p.kind == "Pod")) emit(p, item.line);
+  bool field(std::string_view key, od::value v, const JsonItem& item, PodFields& p) {
+    if (key == "metadata") return metadata(v, item, p);
+    if (key == "status") return status(v, item, p);
     return true;
-  }
-
-  bool items(od::value v, const JsonItem& item) {
-    od::array arr;
-    bool found = false;
-    if (!r_.array(v, item, "items", arr, found)) return false;
-    return !found || each_pod(arr);
   }
 
   bool metadata(od::value v, const JsonItem& item, PodFields& p) {
@@ -236,6 +198,14 @@ class PodsJson {
   const SplitInput& in_;
   RecordBatch& batch_;
   Problems& problems_;
+  ObjectWalker<PodFields> walker_{
+      r_, "pod",
+      [this](std::string_view key, od::value v, const JsonItem& item, PodFields& p) {
+        return field(key, v, item, p);
+      },
+      [this](PodFields& p, std::string_view kind, const JsonItem& item) {
+        if (kind.empty() || kind == "Pod") emit(p, item.line);
+      }};
 };
 
 }  // namespace
