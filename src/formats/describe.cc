@@ -166,8 +166,10 @@ class Describe {
     size_t open = SIZE_MAX;  // the record a wrapped line continues
     for (; i < end; ++i) {
       const std::string_view text = lines_[i].text;
-      if (trim(text).empty() || indent_of(text) == 0) break;
-      if (indent_of(text) >= col[4] && open != SIZE_MAX) {
+      if (trim(text).empty()) break;
+      const bool wrapped = open != SIZE_MAX && hard_wrapped(lines_[i - 1].text, text);
+      if (indent_of(text) == 0 && !wrapped) break;
+      if (open != SIZE_MAX && (indent_of(text) >= col[4] || wrapped)) {
         continue_event(batch_.records[open], trim(text));
       } else if (event_row(lines_[i], col, res)) {
         open = batch_.records.size() - 1;
@@ -177,6 +179,20 @@ class Describe {
       }
     }
     return i;
+  }
+
+  // A paste wrapped at a fixed width (a ticket, an e-mail, a terminal multiplexer) breaks a
+  // long event row; the rest lands on the next line at any indent. It is prose (no table
+  // cells, no describe key such as "Name:" at column 0, no shell prompt) after a line that
+  // filled the width.
+  static bool hard_wrapped(std::string_view before, std::string_view line) {
+    constexpr size_t kMinWrappedWidth = 64;
+    std::string_view key, value;
+    const std::string_view t = trim(line);
+    const bool describe_key = indent_of(line) == 0 && split_key(t, &key, &value) &&
+                              std::isupper(static_cast<unsigned char>(t.front()));
+    return before.size() >= kMinWrappedWidth && header_cells(line).size() <= 3 && !describe_key &&
+           t.find("$ ") == std::string_view::npos && t.find("# ") == std::string_view::npos;
   }
 
   bool event_row(const TextLine& l, const std::array<size_t, 5>& col, const ResourceRef& res) {

@@ -221,10 +221,16 @@ Timestamp epoch_number(std::string_view raw) {
   if (i == 0) return {};
   int64_t nanos = 0;
   parse_fraction(raw, i, &nanos);
-  if (whole < 10'000'000'000) return Timestamp{whole * kNsPerSecond + nanos};
-  if (whole < 10'000'000'000'000) return Timestamp{whole * 1'000'000};
-  if (whole < 10'000'000'000'000'000) return Timestamp{whole * 1'000};
-  return Timestamp{whole};
+  const int64_t scale = whole < 10'000'000'000           ? kNsPerSecond
+                        : whole < 10'000'000'000'000     ? 1'000'000
+                        : whole < 10'000'000'000'000'000 ? 1'000
+                                                         : 1;
+  if (scale != kNsPerSecond) nanos = 0;
+  int64_t ns = 0;
+  // Past 2262 the nanoseconds do not fit: not a time.
+  if (__builtin_mul_overflow(whole, scale, &ns) || __builtin_add_overflow(ns, nanos, &ns))
+    return {};
+  return Timestamp{ns};
 }
 
 // pino/bunyan numeric levels.

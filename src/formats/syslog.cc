@@ -2,7 +2,11 @@
 // short-precise ("Jun 04 10:00:00.123456 ..."), short-iso ("2026-06-04T10:00:00+0000 ..."),
 // /var/log/syslog and /var/log/messages (RFC 3164, optionally with <PRI>, or rsyslog's
 // RFC 3339 stamps) and RFC 5424 ("<34>1 2026-06-04T10:00:00Z host app pid msgid - msg").
+// journalctl prints the month in the machine's locale ("Mär", "févr.", "okt"), so month
+// names of the common European locales are accepted besides English.
 // Every line is its own record; a line that does not parse is kept with an unknown time.
+#include <array>
+
 #include "formats/line_util.h"
 
 namespace kdx::formats::detail {
@@ -11,6 +15,48 @@ using namespace lines;  // this file implements part of line_util.h
 namespace {
 
 constexpr size_t kMaxIdent = 64;
+constexpr size_t kMaxMonthToken = 8;  // bytes of the longest abbreviation below ("févr.")
+
+struct MonthName {
+  std::string_view name;  // ASCII letters lower case, without a trailing '.'
+  int month;
+};
+
+// glibc's abbreviated month names (%b) of common locales that are not English: German,
+// French, Spanish, Italian, Portuguese, Dutch, Polish, Czech, Nordic, Turkish and Russian.
+// None of them names two different months, so no locale has to be known.
+constexpr auto kLocalMonths = std::to_array<MonthName>({
+    {"jän", 1}, {"janv", 1}, {"ene", 1}, {"gen", 1}, {"sty", 1}, {"led", 1},
+    {"oca", 1}, {"янв", 1}, {"févr", 2}, {"fev", 2}, {"lut", 2}, {"úno", 2},
+    {"şub", 2}, {"фев", 2}, {"Şub", 2}, {"mär", 3}, {"mrz", 3}, {"mars", 3},
+    {"mrt", 3}, {"bře", 3}, {"мар", 3}, {"avr", 4}, {"abr", 4}, {"kwi", 4},
+    {"dub", 4}, {"nis", 4}, {"апр", 4}, {"mai", 5}, {"mag", 5}, {"mei", 5},
+    {"maj", 5}, {"kvě", 5}, {"мая", 5}, {"май", 5}, {"juin", 6}, {"giu", 6},
+    {"cze", 6}, {"čen", 6}, {"haz", 6}, {"июн", 6}, {"čvn", 6}, {"juil", 7},
+    {"lug", 7}, {"lip", 7}, {"čec", 7}, {"tem", 7}, {"июл", 7}, {"čvc", 7},
+    {"août", 8}, {"ago", 8}, {"sie", 8}, {"srp", 8}, {"ağu", 8}, {"авг", 8},
+    {"sept", 9}, {"set", 9}, {"wrz", 9}, {"zář", 9}, {"eyl", 9}, {"сен", 9},
+    {"okt", 10}, {"ott", 10}, {"out", 10}, {"paź", 10}, {"říj", 10}, {"eki", 10},
+    {"окт", 10}, {"lis", 11}, {"kas", 11}, {"ноя", 11}, {"dez", 12}, {"déc", 12},
+    {"dic", 12}, {"gru", 12}, {"pro", 12}, {"ara", 12}, {"дек", 12},
+});
+
+// The month a syslog stamp's first token names, English or localised; 0 if none.
+int month_from_token(std::string_view tok) {
+  if (!tok.empty() && tok.back() == '.') tok.remove_suffix(1);  // "févr.", "sept."
+  if (tok.empty() || tok.size() > kMaxMonthToken) return 0;
+  char lower[kMaxMonthToken];
+  for (size_t i = 0; i < tok.size(); ++i) {
+    const char c = tok[i];
+    lower[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  const std::string_view l(lower, tok.size());
+  if (l.size() == 3)
+    if (const int m = month_from_abbrev(l)) return m;  // English; also "sep." (es), "dec." (nl)
+  for (const MonthName& m : kLocalMonths)
+    if (m.name == l) return m.month;
+  return 0;
+}
 
 // The next space-separated token of `s` from `*pos`, which then points past one space.
 std::string_view token(std::string_view s, size_t* pos) {
@@ -44,11 +90,14 @@ bool parse_tag(std::string_view rest, bool required, bool need_pid, SyslogLine* 
   return true;
 }
 
-// "Jun  4 10:00:00[.frac] host rest" (RFC 3164, journalctl short and short-precise).
+// "Jun  4 10:00:00[.frac] host rest" (RFC 3164, journalctl short and short-precise), the
+// month possibly localised ("Mär 04 ...", "févr. 04 ...").
 bool parse_bsd(std::string_view s, int year_hint, SyslogLine* out) {
-  const int month = month_from_abbrev(s);
-  if (month == 0 || s.size() < 16 || s[3] != ' ') return false;
-  size_t i = 4;
+  const size_t sp = s.find(' ');
+  if (sp == std::string_view::npos || sp == 0 || sp > kMaxMonthToken) return false;
+  const int month = month_from_token(s.substr(0, sp));
+  if (month == 0 || s.size() < sp + 13) return false;
+  size_t i = sp + 1;
   if (s[i] == ' ') ++i;
   int day = 0;
   if (parse_digits(s, i, 2, &day))

@@ -1,8 +1,12 @@
 // Generic text: every non-empty line is a record, and stack-trace continuation lines (Java,
 // Go, Python, Node) are joined into the record they continue. Also holds push_line_record, the one
 // place that enforces kMaxRecordBytes for every line format.
+// Pastes are text too: a table copied out of k9s keeps its frame ("│ row │"), which is cut
+// off the message, and an events-table row that was not recognised as one still says how
+// often it happened ("3m (x14 over 20m)").
 #include <fmt/format.h>
 
+#include "formats/k8s_util.h"
 #include "formats/line_util.h"
 
 namespace kdx::formats::detail {
@@ -27,10 +31,37 @@ bool is_goroutine_header(std::string_view line) {
   return line.starts_with("goroutine ") && line.ends_with("]:");
 }
 
+// A box-drawing character (U+2500..U+257F: "│", "┃", "─", "┌" ...) is three bytes.
+constexpr size_t kBoxCharBytes = 3;
+bool box_char_at(std::string_view s, size_t i) {
+  return i + kBoxCharBytes <= s.size() && s[i] == '\xE2' &&
+         (s[i + 1] == '\x94' || s[i + 1] == '\x95');
+}
+
+std::string_view trim_blanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// The message inside a TUI frame: "│ postgres-0  0/1  CrashLoopBackOff │" -> the row.
+std::string_view strip_frame(std::string_view s) {
+  const std::string_view t = trim_blanks(s);
+  const size_t last = t.size() < kBoxCharBytes ? 0 : t.size() - kBoxCharBytes;
+  if (!box_char_at(t, 0) && !box_char_at(t, last)) return s;
+  std::string_view inner = t;
+  if (box_char_at(inner, 0)) inner.remove_prefix(kBoxCharBytes);
+  if (inner.size() >= kBoxCharBytes && box_char_at(inner, inner.size() - kBoxCharBytes))
+    inner.remove_suffix(kBoxCharBytes);
+  return trim_blanks(inner);
+}
+
 }  // namespace
 
 bool lines::TextJoiner::continues(std::string_view line) {
   const char c = line.front();
+  // BuildKit's progress lines (" => [2/6] RUN ...", " => => # output") are indented records.
+  if (line.starts_with(" => ")) return false;
   if (c == ' ' || c == '\t') return true;
   if (line.starts_with("at ") || line.starts_with("Caused by:") || line.starts_with("Traceback") ||
       line.starts_with("...") || line.starts_with("[signal "))
@@ -78,7 +109,9 @@ void split_text(const SplitInput& in, RecordBatch& batch, Problems& problems) {
     if (!open) return;
     open = false;
     Record r = make_record(in, SourceKind::text, rec_line);
-    r.text = r.message = in.bytes.substr(begin, end - begin);
+    r.text = in.bytes.substr(begin, end - begin);
+    r.message = strip_frame(r.text);
+    if (r.message.find("(x") != std::string_view::npos) r.repeat = repeat_from_age(r.message);
     const LineMeta meta = parse_line_meta(first, year);
     r.ts = meta.ts;
     r.level = meta.level;
