@@ -26,7 +26,7 @@ TEST(Cli, UsageErrorsExitTwo) {
   EXPECT_EQ(r.err, "kdx: kdx analyze needs at least one INPUT (a bundle, directory, file or -)\n");
   r = run_kdx("analyze --format xml x");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "kdx: unknown --format 'xml' (expected text or json)\n");
+  EXPECT_EQ(r.err, "kdx: unknown --format 'xml' (expected text, json, md or html)\n");
   r = run_kdx("frobnicate");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, "kdx: unknown command 'frobnicate' (see 'kdx --help')\n");

@@ -127,6 +127,7 @@ TEST(RenderJson, SchemaOneFieldsInOrder) {
       ]
     }
   ],
+  "unmatched": [],
   "problems": [
     {
       "path": "bundle.tar.gz:events/db.json",
