@@ -144,4 +144,41 @@ Analysis analyze(const rules::RuleSet& rules, const Collector& collector, const 
 // Fills {name} placeholders from captures; unknown names become <name>.
 std::string fill_placeholders(const std::string& text, const Captures& captures);
 
+// ---- Filters (filter.cc): what `kdx analyze --namespace/--since/--until/--min-severity/--top`
+// keeps. Pure functions over an Analysis; thread-compatible.
+
+// A --since/--until bound: an absolute time, or a duration counted back from newest_time().
+struct TimeBound {
+  Timestamp at;         // absolute, when known
+  int64_t back_ns = 0;  // otherwise: newest_time(analysis) - back_ns
+  friend bool operator==(const TimeBound&, const TimeBound&) = default;
+};
+
+// "2026-06-04T10:00:00Z" (RFC 3339, any fraction and offset) or a duration: "30m", "2h", "1d",
+// "1h30m" (units s, m, h, d). nullopt for anything else or a duration over 100 years.
+std::optional<TimeBound> parse_time_bound(std::string_view s);
+
+struct Filters {
+  std::vector<std::string> namespaces;    // keep what has a resource in one; empty: no filter
+  std::optional<TimeBound> since, until;  // keep what overlaps [since, until]; timeless kept
+  std::optional<Severity> min_severity;   // findings at or above it (templates have none)
+  size_t top = 0;                         // the first N findings by rank; 0: all
+};
+
+// The newest time an Analysis knows: the latest last_seen of its findings and unmatched
+// templates (the records themselves are gone by now). Unknown when nothing has a time.
+Timestamp newest_time(const Analysis& a);
+
+// The namespace in a resource as Finding/Explained/UnmatchedTemplate print it: "db" for
+// "db/postgres-0" and "namespace/db"; "" for "node/x", units ("k3s on node1") and pods without
+// one. A namespace literally named "node" or "namespace" is read as those prefixes.
+std::string_view resource_namespace(std::string_view resource);
+
+// Keeps the findings and unmatched templates that pass every filter and re-numbers the ranks
+// 1..N. With namespaces, a finding is kept when it or a symptom it explains has a resource in
+// one (a node-level cause of a namespace's symptoms stays), and its explains list keeps only the
+// entries with a resource in one. Relative bounds are resolved against newest_time(a) before
+// anything is dropped. --min-severity and --top apply to findings only.
+void apply_filters(Analysis& a, const Filters& f);
+
 }  // namespace kdx::analyze

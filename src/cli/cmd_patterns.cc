@@ -1,10 +1,13 @@
-// kdx patterns list|show|test|lint|export, and kdx explain.
+// kdx patterns list|show|test|lint|export|draft, and kdx explain.
 #include <set>
 
 #include <fmt/format.h>
 
+#include "analyze/unmatched.h"
 #include "cli/commands.h"
+#include "core/text.h"
 #include "match/match.h"
+#include "pipeline/pipeline.h"
 
 namespace kdx::cli {
 namespace {
@@ -95,6 +98,138 @@ int run_test(const match::Matcher& matcher, std::FILE* out) {
   return failures.empty() ? kExitOk : kExitFindings;
 }
 
+// Text for a YAML comment or title: control bytes, and every byte of text that is not valid
+// UTF-8, become "\xNN".
+std::string safe_text(std::string_view s) {
+  const bool utf8 = analyze::valid_utf8(s);
+  std::string out;
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7F || (c >= 0x80 && !utf8)) out += fmt::format("\\x{:02x}", c);
+    else out += static_cast<char>(c);
+  }
+  return out;
+}
+
+// A YAML scalar: single-quoted, or double-quoted with escapes when it holds control bytes.
+std::string yaml_quote(std::string_view s) {
+  const bool plain = std::none_of(s.begin(), s.end(), [](char c) {
+    return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7F;
+  });
+  std::string out = plain ? "'" : "\"";
+  for (unsigned char c : s) {
+    if (plain) out += c == '\'' ? std::string("''") : std::string(1, static_cast<char>(c));
+    else if (c == '\\' || c == '"') out += fmt::format("\\{}", static_cast<char>(c));
+    else if (c < 0x20 || c == 0x7F) out += fmt::format("\\x{:02x}", c);
+    else out += static_cast<char>(c);
+  }
+  return out + (plain ? "'" : "\"");
+}
+
+// "custom.could-not-rename-data-directory": the first few words of the template that are
+// neither variables nor log levels.
+std::string draft_id(const analyze::UnmatchedTemplate& t) {
+  constexpr std::string_view kLevels[] = {"error", "err", "warning", "warn", "fatal",
+                                          "info",  "debug", "critical", "panic"};
+  std::string slug;
+  int words = 0;
+  for (std::string_view tok : split(t.text, ' ')) {
+    if (tok.find('<') != std::string_view::npos) continue;  // a placeholder
+    if (const size_t eq = tok.rfind('='); eq != std::string_view::npos) tok.remove_prefix(eq + 1);
+    auto alpha = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; };
+    while (!tok.empty() && !alpha(tok.front())) tok.remove_prefix(1);
+    while (!tok.empty() && !alpha(tok.back())) tok.remove_suffix(1);
+    const bool word = !tok.empty() && std::all_of(tok.begin(), tok.end(), [](char c) {
+      return std::isalpha(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+    });
+    if (!word || words == 5 || slug.size() + tok.size() > 40) continue;
+    std::string w;
+    for (char c : tok)
+      w += c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (std::find(std::begin(kLevels), std::end(kLevels), w) != std::end(kLevels)) continue;
+    slug += w + '-';
+    ++words;
+  }
+  if (slug.empty()) return "custom.unrecognised-" + t.id;
+  slug.pop_back();
+  return "custom." + slug;
+}
+
+// A rule skeleton for one template: what `kdx patterns draft` prints.
+std::string draft_rule(const analyze::UnmatchedTemplate& t) {
+  const std::string text = safe_text(t.text);
+  std::string out = fmt::format(
+      "# Drafted by `kdx patterns draft {}` from {} record{} that no rule recognised", t.id,
+      t.count, t.count == 1 ? "" : "s");
+  std::vector<std::string> where;
+  if (t.first_seen.known()) where.push_back("first seen " + format_rfc3339(t.first_seen));
+  if (!t.examples.empty())
+    where.push_back(fmt::format("e.g. {}:{}", safe_text(t.examples[0].path), t.examples[0].line));
+  if (!where.empty()) out += fmt::format("\n# ({})", list_text(where));
+  out += fmt::format(":\n#   {}\n", text);
+  out += "# Save it alone in a directory (DIR/custom.yaml), change what the comments say, "
+         "then run\n"
+         "#   kdx patterns test --patterns DIR && kdx patterns lint --patterns DIR\n"
+         "# and use it with `kdx analyze --extra-patterns DIR ...`.\n";
+  out += fmt::format("id: {}\n", draft_id(t));
+  out += "# What fails, in a few words: the report's headline for this rule.\n";
+  out += fmt::format("title: {}\n", yaml_quote(truncate_utf8(text, 100)));
+  out += "# critical, high, medium, low or info: how bad it is when this shows up.\n"
+         "severity: medium\n"
+         "# root-cause, or symptom when another rule's cause explains it (list it in that cause's\n"
+         "# explains).\n"
+         "kind: root-cause\n"
+         "# The category it belongs to: also the first part of the id and the file's name.\n"
+         "category: custom\n"
+         "# What it means and why it happens, for `kdx explain`.\n";
+  const std::string description =
+      fmt::format("Records like \"{}\", which no rule recognised.", text);
+  out += fmt::format("description: {}\n", yaml_quote(description));
+  out += "signals:\n"
+         "  # The template's fixed words; each variable part is a named capture that fix can use\n"
+         "  # as {name}. Narrow a capture, or make a word a literal, where the records allow.\n";
+  out += fmt::format("  - regex: {}\n", yaml_quote(analyze::template_regex(t.text)));
+  out += "# The operator's steps that fix the cause; {name} is filled from a capture.\n"
+         "fix: |\n"
+         "  Read the evidence lines of this rule (kdx analyze --verbose) and the log lines around\n"
+         "  them, and write the steps that fix the cause here.\n"
+         "# Pages that document this failure and its fix (URLs).\n"
+         "references:\n"
+         "  - https://kubernetes.io/docs/tasks/debug/\n"
+         "examples:\n"
+         "  # Lines the regex must match: the template's examples from the analysed input.\n"
+         "  match:\n";
+  size_t shown = 0;
+  for (const auto& e : t.examples)
+    if (analyze::valid_utf8(e.text)) {
+      out += fmt::format("    - {}\n", yaml_quote(e.text));
+      ++shown;
+    }
+  if (shown == 0) out += "    []\n";
+  out += "  # Near misses it must not match: lint wants at least two.\n"
+         "  no_match: []\n";
+  return out;
+}
+
+int run_draft(const PatternsArgs& args, const match::Matcher& matcher, std::FILE* out,
+              std::FILE* err) {
+  pipeline::OpenSummary opened;
+  const analyze::Analysis a = pipeline::analyze_inputs(args.inputs, matcher, {}, &opened);
+  for (const auto& p : opened.unreadable) print(err, fmt::format("kdx: {}\n", p.message));
+  if (opened.opened == 0) {
+    print(err, "kdx: no input could be read\n");
+    return kExitNoInput;
+  }
+  for (const auto& t : a.unmatched)
+    if (t.id == args.arg) {
+      print(out, draft_rule(t));
+      return kExitOk;
+    }
+  print(err, fmt::format("kdx: no unrecognised-error template '{}' in these inputs (the ids are in "
+                         "the report of 'kdx analyze' on the same inputs and patterns)\n",
+                         args.arg));
+  return kExitUsage;
+}
+
 }  // namespace
 
 int run_patterns(const PatternsArgs& args, std::FILE* out, std::FILE* err) {
@@ -139,6 +274,7 @@ int run_patterns(const PatternsArgs& args, std::FILE* out, std::FILE* err) {
     print_problem(err, matcher.error());
     return kExitUsage;
   }
+  if (args.action == "draft") return run_draft(args, *matcher, out, err);
   return run_test(*matcher, out);
 }
 

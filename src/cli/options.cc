@@ -2,9 +2,13 @@
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
+#include <charconv>
 #include <sstream>
 
 #include <fmt/format.h>
+
+#include "report/report.h"
 
 namespace kdx::cli {
 namespace po = boost::program_options;
@@ -14,7 +18,7 @@ constexpr const char* kMainHelp = R"(kdx — offline root-cause analysis for Kub
 
 Usage:
   kdx analyze [options] INPUT...     ranked root causes, with evidence and fixes
-  kdx patterns list|show ID|test [DIR]|lint|export --regex
+  kdx patterns list|show ID|test [DIR]|lint|export --regex|draft ID -- INPUT...
   kdx explain ID                     what a rule means, what it looks for, the fix
   kdx --version | --help | help COMMAND
 
@@ -25,10 +29,14 @@ Examples:
   kdx analyze support-bundle.tar.gz
   kubectl get events -A | kdx analyze -
   kdx analyze --format json -o report.json dump/
+  kdx analyze --format md --redact bundle.tar.gz > ticket.md
+  kdx analyze -n kube-system --since 2h --top 5 bundle.tar.gz
   kdx analyze --fail-on high bundle.tar.gz || echo "something is broken"
 
 Exit codes: 0 analysed; 1 a finding at or above --fail-on; 2 usage or pattern-database
 error; 3 no input could be read at all.
+
+'kdx help analyze' lists every option; 'man kdx' has the whole manual.
 )";
 
 constexpr const char* kAnalyzeUsage = R"(Usage: kdx analyze [options] INPUT...
@@ -37,8 +45,16 @@ Reads every INPUT (archives are streamed, never extracted), detects each file's 
 content, matches every record against the pattern database, and prints the root causes first
 with the symptoms they explain, their evidence (file:line) and the fix.
 
+The text view shows the 10 highest-ranked findings and says how many more there are; --top N,
+--top 0 (all) or --verbose show more. Filters keep the findings with a resource in a
+--namespace, whose first..last seen overlaps --since..--until (findings without times are
+always kept), at or above --min-severity; then --top keeps the first N. Ranks are re-numbered
+after filtering, and --fail-on looks only at what the filters kept.
+
 Examples:
   kdx analyze support-bundle.tar.gz
+  kdx analyze -n db --since 2h --min-severity high support-bundle.tar.gz
+  kdx analyze --format md --redact support-bundle.tar.gz > ticket.md
   kdx analyze -j 1 --format json -o report.json cluster-dump/
   journalctl -u k3s --no-pager | kdx analyze -
   kdx analyze --patterns ./my-rules --fail-on critical node.log
@@ -54,12 +70,19 @@ Actions:
                     instead of the loaded database); exit 1 naming rule and line on failure
   lint              check rules for what a good rule has (examples, references, fix, ...)
   export --regex    every signal's RE2 regex, one per line, for other tools
+  draft ID -- INPUT...
+                    a YAML rule skeleton for the unrecognised-error template ID of a report:
+                    INPUT... (the same inputs, and the same --patterns options, as the report's
+                    'kdx analyze') are analysed again to find it; its regex matches the
+                    template's example lines. Save it in DIR and check it with
+                    'kdx patterns test --patterns DIR'
 
 Examples:
   kdx patterns list | grep etcd
   kdx patterns show volume.wrong-ownership
   kdx patterns test ./my-rules
   kdx patterns export --regex > regexes.txt
+  kdx patterns draft u1a2b3c4d -- support-bundle.tar.gz > my-rules/custom.yaml
 
 Options)";
 
@@ -77,24 +100,110 @@ std::string describe(const char* usage, const po::options_description& d) {
   return ss.str();
 }
 
+// What the filter options say, as typed; checked by parse_filters.
+struct FilterText {
+  std::vector<std::string> namespaces;
+  std::string since, until, min_severity, top;
+};
+
+// A Kubernetes namespace name (an RFC 1123 label): what `kubectl create namespace` accepts.
+bool is_namespace_name(std::string_view s) {
+  if (s.empty() || s.size() > 63 || s.front() == '-' || s.back() == '-') return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+std::optional<Problem> parse_time_option(const char* name, const std::string& text,
+                                         std::optional<analyze::TimeBound>& out) {
+  out = analyze::parse_time_bound(text);
+  if (out) return std::nullopt;
+  return Problem{"usage", fmt::format("invalid --{} '{}' (expected an RFC 3339 time like "
+                                      "2026-06-04T10:00:00Z, or a duration back from the newest "
+                                      "time seen like 30m, 2h or 1d)", name, text)};
+}
+
+std::optional<Problem> parse_filters(const FilterText& t, const po::variables_map& vm,
+                                     AnalyzeArgs& a) {
+  analyze::Filters& f = a.filters;
+  for (const auto& ns : t.namespaces) {
+    if (!is_namespace_name(ns))
+      return Problem{"usage", fmt::format("invalid --namespace '{}' (expected a namespace name like "
+                                          "kube-system; repeat --namespace for several)", ns)};
+    if (std::find(f.namespaces.begin(), f.namespaces.end(), ns) == f.namespaces.end())
+      f.namespaces.push_back(ns);
+  }
+  if (vm.count("since"))
+    if (auto p = parse_time_option("since", t.since, f.since)) return p;
+  if (vm.count("until"))
+    if (auto p = parse_time_option("until", t.until, f.until)) return p;
+  // Both absolute or both relative: an empty range is a typo, say so now.
+  if (f.since && f.until && f.since->at.known() == f.until->at.known() &&
+      (f.since->at.known() ? f.since->at > f.until->at : f.since->back_ns < f.until->back_ns))
+    return Problem{"usage", fmt::format("--since '{}' is after --until '{}' (nothing can match)",
+                                        t.since, t.until)};
+  if (vm.count("min-severity")) {
+    f.min_severity = parse_severity(t.min_severity);
+    if (!f.min_severity)
+      return Problem{"usage", fmt::format("unknown --min-severity '{}' (expected critical, high, "
+                                          "medium, low or info)", t.min_severity)};
+  }
+  if (vm.count("top")) {
+    const char* end = t.top.data() + t.top.size();
+    auto [ptr, ec] = std::from_chars(t.top.data(), end, f.top);
+    if (t.top.empty() || ec != std::errc() || ptr != end)
+      return Problem{"usage", fmt::format("invalid --top '{}' (expected a number of findings, "
+                                          "0 for all)", t.top)};
+    a.top_set = true;
+  }
+  return std::nullopt;
+}
+
+void add_analyze_options(po::options_description& d, AnalyzeArgs& a, FilterText& t,
+                         std::string& fail_on, std::string& color) {
+  d.add_options()
+      ("help,h", "show this help")
+      ("format,f", po::value(&a.format)->value_name("FMT"),
+       "report format: text (default, the terminal view), json (schema 1, for tools), md "
+       "(Markdown, for a ticket) or html (one self-contained page)")
+      ("output,o", po::value(&a.output)->value_name("FILE"), "write the report to FILE")
+      ("redact", po::bool_switch(&a.redact),
+       "mask IP and e-mail addresses, tokens, passwords and keys in the report (the same value "
+       "gets the same mask)")
+      ("namespace,n", po::value(&t.namespaces)->composing()->value_name("NS"),
+       "keep findings with a resource in namespace NS (repeatable)")
+      ("since", po::value(&t.since)->value_name("TIME"),
+       "keep findings last seen at or after TIME: RFC 3339 (2026-06-04T10:00:00Z) or a duration "
+       "back from the newest time in the report (30m, 2h, 1d, 1h30m); findings without times "
+       "are kept")
+      ("until", po::value(&t.until)->value_name("TIME"),
+       "keep findings first seen at or before TIME (same forms as --since)")
+      ("min-severity", po::value(&t.min_severity)->value_name("SEV"),
+       "keep findings at or above SEV (critical, high, medium, low, info)")
+      ("top", po::value(&t.top)->value_name("N"),
+       "keep the N highest-ranked findings; 0 = all (text shows 10 unless --top or --verbose)")
+      ("fail-on", po::value(&fail_on)->value_name("SEV"),
+       "exit 1 if a finding (after filters) is at or above SEV (critical, high, medium, low, "
+       "info)")
+      ("jobs,j", po::value(&a.jobs)->value_name("N"), "worker threads (default: one per core)")
+      ("verbose,v", po::bool_switch(&a.verbose),
+       "show every finding, evidence line and reference")
+      ("color", po::value(&color)->value_name("WHEN"),
+       "auto (default: on a TTY without NO_COLOR), always, never")
+      ("max-bytes", po::value(&a.max_bytes)->value_name("N"),
+       "stop reading an input after N decompressed bytes (default 64 GiB)")
+      ("stats", po::bool_switch(&a.stats), "print bytes, records and MB/s per stage on stderr");
+  add_rule_options(d, a.rules);
+}
+
 Expected<Command> parse_analyze(const std::vector<std::string>& args) {
   Command cmd;
   cmd.kind = Command::Kind::analyze;
   AnalyzeArgs& a = cmd.analyze;
+  FilterText filters;
   std::string fail_on, color = "auto";
   po::options_description d(":", 100);
-  d.add_options()
-      ("help,h", "show this help")
-      ("format,f", po::value(&a.format)->value_name("FMT"), "report format: text (default) or json")
-      ("output,o", po::value(&a.output)->value_name("FILE"), "write the report to FILE")
-      ("fail-on", po::value(&fail_on)->value_name("SEV"),
-       "exit 1 if a finding is at or above SEV (critical, high, medium, low, info)")
-      ("jobs,j", po::value(&a.jobs)->value_name("N"), "worker threads (default: one per core)")
-      ("verbose,v", po::bool_switch(&a.verbose), "show every evidence line and reference")
-      ("color", po::value(&color)->value_name("WHEN"), "auto (default: on a TTY without NO_COLOR), always, never")
-      ("max-bytes", po::value(&a.max_bytes)->value_name("N"),
-       "stop reading an input after N decompressed bytes (default 64 GiB)");
-  add_rule_options(d, a.rules);
+  add_analyze_options(d, a, filters, fail_on, color);
   po::options_description hidden;
   hidden.add_options()("input", po::value(&a.inputs)->composing());
   po::options_description all;
@@ -111,8 +220,10 @@ Expected<Command> parse_analyze(const std::vector<std::string>& args) {
   }
   if (a.inputs.empty())
     return Problem{"usage", "kdx analyze needs at least one INPUT (a bundle, directory, file or -)"};
-  if (a.format != "text" && a.format != "json")
-    return Problem{"usage", fmt::format("unknown --format '{}' (expected text or json)", a.format)};
+  if (!report::parse_format(a.format))
+    return Problem{"usage", fmt::format("unknown --format '{}' (expected text, json, md or html)",
+                                        a.format)};
+  if (auto p = parse_filters(filters, vm, a)) return *p;
   if (!fail_on.empty()) {
     a.fail_on = parse_severity(fail_on);
     if (!a.fail_on)
@@ -160,13 +271,22 @@ Expected<Command> parse_patterns(const std::vector<std::string>& args, bool expl
     return cmd;
   }
   if (positional.empty())
-    return Problem{"usage", "kdx patterns needs an action: list, show ID, test [DIR], lint, export --regex"};
+    return Problem{"usage", "kdx patterns needs an action: list, show ID, test [DIR], lint, "
+                            "export --regex, draft ID -- INPUT..."};
   p.action = positional[0];
+  if (p.action == "draft") {  // draft ID -- INPUT...: the inputs are analysed again
+    if (positional.size() < 3)
+      return Problem{"usage", "kdx patterns draft needs a template ID and the INPUT... it came "
+                              "from: kdx patterns draft ID -- INPUT..."};
+    p.arg = positional[1];
+    p.inputs.assign(positional.begin() + 2, positional.end());
+    return cmd;
+  }
   const bool takes_arg = p.action == "show" || p.action == "test";
   if (p.action != "list" && p.action != "show" && p.action != "test" && p.action != "lint" &&
       p.action != "export")
     return Problem{"usage", fmt::format("unknown patterns action '{}' (expected list, show, test, "
-                                        "lint or export)", p.action)};
+                                        "lint, export or draft)", p.action)};
   if (positional.size() > (takes_arg ? 2u : 1u))
     return Problem{"usage", fmt::format("too many arguments for 'kdx patterns {}'", p.action)};
   if (positional.size() == 2) p.arg = positional[1];

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "analyze/analyze.h"
 #include "core/expected.h"
 #include "core/severity.h"
 
@@ -28,14 +29,19 @@ struct AnalyzeArgs {
   bool verbose = false;
   ColorMode color = ColorMode::automatic;
   uint64_t max_bytes = 0;  // 0 = default limit
+  bool stats = false;      // --stats: bytes, records and MB/s per stage on stderr
   RuleSources rules;
+  analyze::Filters filters;  // --namespace --since --until --min-severity --top
+  bool top_set = false;      // --top given: the text view then shows every finding it kept
+  bool redact = false;       // --redact: mask IPs, e-mails, tokens and passwords before rendering
 };
 
 struct PatternsArgs {
-  std::string action;  // list, show, test, lint, export
-  std::string arg;     // rule id for show; directory for test
+  std::string action;  // list, show, test, lint, export, draft
+  std::string arg;     // rule id for show; directory for test; template id for draft
   bool regex = false;  // export --regex
   RuleSources rules;
+  std::vector<std::string> inputs;  // draft: the inputs to analyse again
 };
 
 struct Command {

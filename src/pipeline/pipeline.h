@@ -1,28 +1,49 @@
 // pipeline/pipeline.h — runs every stage over the inputs: the only code that sees them all
 // and the only user of TBB. A serial reader (ingest -> detect -> chunk) feeds parallel
-// workers (split -> match -> per-thread Collector); collectors merge order-independently, so
-// the result is byte-identical at any thread count. Memory is bounded by chunk size x tokens.
+// workers (split -> match -> per-thread Collector, and the records no rule matched -> per-thread
+// UnmatchedMiner); both merge order-independently, so the result is byte-identical at any
+// thread count. Memory is bounded by chunk size x tokens (and the miners' key caps).
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "analyze/analyze.h"
+#include "analyze/unmatched.h"
 #include "formats/chunker.h"
 #include "ingest/ingest.h"
 #include "match/match.h"
 
 namespace kdx::pipeline {
 
+// Where the time went (kdx analyze --stats): bytes and records into each stage and the
+// seconds spent in it, summed over the threads that ran it (read and chunk run serially).
+struct StageStat {
+  uint64_t bytes = 0, records = 0;
+  double seconds = 0;
+};
+struct PipelineStats {
+  StageStat read;     // blocks out of ingest (decompressed bytes), files as records
+  StageStat chunk;    // bytes into the chunker, chunks as records
+  StageStat split;    // chunk bytes into the splitters, records out
+  StageStat match;    // message bytes and records into the matcher (and the unmatched miner)
+  StageStat analyze;  // hits collected as records; conditions, ranking and templates
+  double wall_seconds = 0;  // run + analyze, end to end
+  int threads = 0;
+};
+
 struct RunOptions {
   int jobs = 0;  // worker threads; 0 = one per core
+  PipelineStats* stats = nullptr;  // filled when given; measuring costs a clock read per chunk
   ingest::Limits limits;
   formats::ChunkerOptions chunker;
+  bool unmatched = true;  // mine the error records no rule matched (Analysis::unmatched)
 };
 
 struct RunResult {
   FileTable files;
   analyze::Collector collector;  // every worker's hits, merged
+  analyze::UnmatchedMiner unmatched;  // every worker's unmatched error records, merged
   analyze::InputStats stats;
   Problems problems;             // damage met while reading, sorted by place
   Problems unreadable;           // inputs that could not be opened at all
@@ -40,7 +61,8 @@ struct OpenSummary {
   Problems unreadable;   // the ones that could not ("cannot read 'x': ...")
 };
 
-// The whole analysis of `inputs`: run, then analyze. Every problem goes into the Analysis
+// The whole analysis of `inputs`: run, analyze, then mine the unmatched records into templates
+// ranked against the top finding's first-seen. Every problem goes into the Analysis
 // (unreadable inputs first); `summary`, if given, says which inputs could not be opened.
 analyze::Analysis analyze_inputs(const std::vector<std::string>& inputs,
                                  const match::Matcher& matcher, const RunOptions& options,

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <deque>
 #include <thread>
 
@@ -12,14 +13,75 @@
 namespace kdx::pipeline {
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
+// Seconds from `start` to now, for --stats.
+double since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+void add(StageStat& to, const StageStat& from) {
+  to.bytes += from.bytes;
+  to.records += from.records;
+  to.seconds += from.seconds;
+}
+
 // Per-thread state of the parallel stage.
 struct Worker {
   formats::RecordBatch batch;
   match::MatchScratch scratch;
   analyze::Collector collector;
+  analyze::UnmatchedMiner unmatched;
+  std::vector<uint8_t> hit;  // per record of the batch: did some rule hit it
   Problems problems;
   std::array<uint64_t, formats::kFormatCount> records{};
+  StageStat split, match;  // for --stats
 };
+
+// Passes hits on to the collector and marks the records they hit, so the records no rule
+// knows can go to the miner afterwards.
+class MarkingSink final : public match::HitSink {
+ public:
+  MarkingSink(match::HitSink& inner, const formats::RecordBatch& batch, std::vector<uint8_t>& hit)
+      : inner_(inner), records_(batch.records.data()), hit_(hit) {}
+  void on_hit(const match::Hit& h) override {
+    inner_.on_hit(h);
+    const auto i = static_cast<size_t>(h.record - records_);
+    if (i < hit_.size()) hit_[i] = 1;
+  }
+
+ private:
+  match::HitSink& inner_;
+  const formats::Record* records_;
+  std::vector<uint8_t>& hit_;
+};
+
+// Matches the worker's batch; with `unmatched`, feeds the records no rule hit to the miner.
+void match_batch(const match::Matcher& matcher, const formats::Chunk& chunk, bool unmatched,
+                 Worker& w) {
+  if (!unmatched) {
+    matcher.match(w.batch, w.scratch, w.collector);
+    return;
+  }
+  w.hit.assign(w.batch.records.size(), 0);
+  MarkingSink sink(w.collector, w.batch, w.hit);
+  matcher.match(w.batch, w.scratch, sink);
+  const FileId file = chunk.file ? chunk.file->id : 0;
+  for (size_t i = 0; i < w.batch.records.size(); ++i)
+    if (!w.hit[i]) w.unmatched.add(w.batch.records[i], file);
+}
+
+// Adds one chunk's split (t0..t1) and match (t1..now) to the worker's --stats counters.
+void count_stage(Worker& w, const formats::Chunk& chunk, Clock::time_point t0,
+                 Clock::time_point t1, bool message_bytes) {
+  w.split.seconds += std::chrono::duration<double>(t1 - t0).count();
+  w.split.bytes += chunk.bytes.size();
+  w.split.records += w.batch.records.size();
+  w.match.seconds += since(t1);
+  w.match.records += w.batch.records.size();
+  if (message_bytes)
+    for (const auto& r : w.batch.records) w.match.bytes += r.message.size();
+}
 
 // The serial front: opens inputs one after another, pulls blocks, feeds the chunker and
 // queues the chunks it emits. Runs on one thread at a time (a serial_in_order filter).
@@ -32,18 +94,31 @@ class Reader {
   std::unique_ptr<formats::Chunk> next() {
     while (queue_.empty()) {
       if (!source_ && !open_next()) return nullptr;
+      PipelineStats* st = opts_.stats;
+      const auto t0 = st ? Clock::now() : Clock::time_point();
       auto block = source_->next();
+      if (st) {
+        st->read.seconds += since(t0);
+        st->read.bytes += block ? block->bytes.size() : 0;
+        st->read.records += block && block->eof;
+      }
       if (!block) {
         source_.reset();
         continue;
       }
-      auto emit = [this](std::unique_ptr<formats::Chunk> c) {
+      auto emit = [this, st](std::unique_ptr<formats::Chunk> c) {
         auto& fs = out_.stats.by_format[std::string(formats::format_name(c->format))];
         fs.bytes += c->bytes.size();
         out_.stats.bytes += c->bytes.size();
+        if (st) ++st->chunk.records;
         queue_.push_back(std::move(c));
       };
+      const auto t1 = st ? Clock::now() : Clock::time_point();
       chunker_.feed(block->file, block->bytes, block->eof, emit);
+      if (st) {
+        st->chunk.seconds += since(t1);
+        st->chunk.bytes += block->bytes.size();
+      }
       if (block->eof) {
         ++out_.stats.by_format[std::string(formats::format_name(chunker_.current_format()))].files;
         ++out_.stats.files;
@@ -136,14 +211,23 @@ RunResult run(const std::vector<std::string>& inputs, const match::Matcher& matc
                   std::unique_ptr<formats::Chunk> chunk(raw);
                   Worker& w = workers.local();
                   w.batch.clear();
+                  const auto t0 = Clock::now();
                   formats::split(*chunk, w.batch, w.problems);
+                  const auto t1 = Clock::now();
                   w.records[static_cast<size_t>(chunk->format)] += w.batch.records.size();
-                  matcher.match(w.batch, w.scratch, w.collector);
+                  match_batch(matcher, *chunk, options.unmatched, w);
+                  count_stage(w, *chunk, t0, t1, options.stats != nullptr);
                   w.batch.clear();  // records borrow from the chunk, freed next
                 }));
   });
+  if (options.stats) options.stats->threads = jobs;
   for (Worker& w : workers) {
+    if (options.stats) {
+      add(options.stats->split, w.split);
+      add(options.stats->match, w.match);
+    }
     out.collector.merge(std::move(w.collector));
+    out.unmatched.merge(std::move(w.unmatched));
     out.problems.insert(out.problems.end(), w.problems.begin(), w.problems.end());
     for (int f = 0; f < formats::kFormatCount; ++f) {
       if (!w.records[f]) continue;
@@ -159,8 +243,17 @@ RunResult run(const std::vector<std::string>& inputs, const match::Matcher& matc
 analyze::Analysis analyze_inputs(const std::vector<std::string>& inputs,
                                  const match::Matcher& matcher, const RunOptions& options,
                                  OpenSummary* summary) {
+  const auto start = Clock::now();
   RunResult run_result = run(inputs, matcher, options);
+  const auto analyzing = Clock::now();
   analyze::Analysis a = analyze::analyze(matcher.rules(), run_result.collector, run_result.files);
+  a.unmatched = analyze::mine_templates(run_result.unmatched, run_result.files,
+                                        analyze::trouble_start(a.findings));
+  if (PipelineStats* st = options.stats) {
+    st->analyze.seconds = since(analyzing);
+    for (const auto& [key, group] : run_result.collector.groups()) st->analyze.records += group.count;
+    st->wall_seconds = since(start);
+  }
   a.inputs = inputs;
   a.stats = std::move(run_result.stats);
   a.problems = run_result.unreadable;

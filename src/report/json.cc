@@ -79,6 +79,31 @@ void write_finding(JsonWriter& w, const analyze::Finding& f) {
   w.end_object();
 }
 
+// An unrecognised-error template: records that matched no rule, with variables masked.
+void write_unmatched(JsonWriter& w, const analyze::UnmatchedTemplate& t) {
+  w.begin_object();
+  w.key("id").value(t.id);
+  w.key("template").value(t.text);
+  w.key("count").value(t.count);
+  w.key("score").value(static_cast<int64_t>(t.score));
+  w.key("first_seen");
+  time_or_null(w, t.first_seen);
+  w.key("last_seen");
+  time_or_null(w, t.last_seen);
+  w.key("resources");
+  string_array(w, t.resources);
+  w.key("examples").begin_array();
+  for (const auto& e : t.examples) {
+    w.begin_object();
+    w.key("path").value(e.path);
+    w.key("line").value(e.line);
+    w.key("text").value(e.text);
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
 }  // namespace
 
 void render_json(const analyze::Analysis& a, const ReportCtx& ctx, fmt::memory_buffer& out) {
@@ -91,6 +116,9 @@ void render_json(const analyze::Analysis& a, const ReportCtx& ctx, fmt::memory_b
   write_stats(w, a.stats);
   w.key("findings").begin_array();
   for (const auto& f : a.findings) write_finding(w, f);
+  w.end_array();
+  w.key("unmatched").begin_array();
+  for (const auto& t : a.unmatched) write_unmatched(w, t);
   w.end_array();
   w.key("problems").begin_array();
   for (const auto& p : a.problems) {

@@ -33,16 +33,11 @@ std::string upper(std::string_view s) {
   return out;
 }
 
-// Control bytes (an ESC from a hostile log) never reach the terminal.
+// Control bytes (an ESC, or a C1 CSI, from a hostile log) never reach the terminal, and
+// neither do bytes that are not valid UTF-8: printable_utf8 escapes them; tabs become spaces.
 std::string printable(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (c == '\t') out += ' ';
-    else if (c == '\n') out += '\n';
-    else if (c < 0x20 || c == 0x7F) out += fmt::format("\\x{:02x}", c);
-    else out += static_cast<char>(c);
-  }
+  std::string out = printable_utf8(s);
+  std::replace(out.begin(), out.end(), '\t', ' ');
   return out;
 }
 
@@ -142,7 +137,7 @@ void render_finding(const analyze::Finding& f, const ReportCtx& ctx, fmt::memory
   if (!f.resources.empty()) {
     std::string res;
     for (const auto& r : f.resources) res += (res.empty() ? "" : ", ") + r;
-    wrapped(out, "   where:", res, indent, ctx.width);
+    wrapped(out, "   where:", printable(res), indent, ctx.width);  // names come from the input
   }
   std::string when = fmt::format("{} time{}", f.count, f.count == 1 ? "" : "s");
   if (f.first_seen.known())
@@ -151,8 +146,8 @@ void render_finding(const analyze::Finding& f, const ReportCtx& ctx, fmt::memory
   const size_t shown = ctx.verbose ? f.evidence.size() : std::min(f.evidence.size(), kEvidenceShown);
   for (size_t i = 0; i < shown; ++i) {
     const auto& e = f.evidence[i];
-    fmt::format_to(o, "{:<{}}{}{}:{}{}\n", i == 0 ? "   evidence:" : "", indent, st(kDim), e.path,
-                   e.line, st(kReset));
+    fmt::format_to(o, "{:<{}}{}{}:{}{}\n", i == 0 ? "   evidence:" : "", indent, st(kDim),
+                   printable(e.path), e.line, st(kReset));
     std::string line = printable(e.text);
     if (ctx.verbose) {
       wrapped(out, "", line, indent + 2, ctx.width);
@@ -168,19 +163,72 @@ void render_finding(const analyze::Finding& f, const ReportCtx& ctx, fmt::memory
     std::string res;
     for (const auto& r : e.resources) res += (res.empty() ? "" : ", ") + r;
     wrapped(out, i == 0 ? "   explains:" : "",
-            fmt::format("{} x {}{}{}", e.count, e.id, res.empty() ? "" : " on ", res), indent,
-            ctx.width);
+            fmt::format("{} x {}{}{}", e.count, e.id, res.empty() ? "" : " on ", printable(res)),
+            indent, ctx.width);
   }
   if (!f.fix.empty()) wrapped(out, "   fix:", reflow(printable(trim(f.fix))), indent, ctx.width);
   for (size_t i = 0; i < f.references.size() && (ctx.verbose || i < 1); ++i)
     wrapped(out, i == 0 ? "   see:" : "", f.references[i], indent, ctx.width);
 }
 
+// An input as a shell word: quoted unless it is plainly safe.
+std::string shell_word(std::string_view s) {
+  const bool plain = !s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP"
+                                                       "QRSTUVWXYZ0123456789_-./:@+=,") ==
+                                       std::string_view::npos;
+  if (plain) return std::string(s);
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// The templates of error records no rule matched, best first: count, template, one example.
+void render_unmatched(const analyze::Analysis& a, const ReportCtx& ctx, fmt::memory_buffer& out) {
+  constexpr size_t kShown = 5;
+  if (a.unmatched.empty()) return;
+  auto o = std::back_inserter(out);
+  Style st{ctx.color};
+  const size_t n = std::min(a.unmatched.size(), kShown);
+  fmt::format_to(o, "\n{}Unrecognised errors (no rule matched){}: ", st(kBold), st(kReset));
+  if (n < a.unmatched.size())
+    fmt::format_to(o, "the top {} of {} templates\n", n, a.unmatched.size());
+  else
+    fmt::format_to(o, "{} template{}\n", n, n == 1 ? "" : "s");
+  size_t digits = 1;
+  for (size_t i = 0; i < n; ++i)
+    digits = std::max(digits, fmt::formatted_size("{}", a.unmatched[i].count));
+  const size_t indent = digits + 7;
+  const size_t room = ctx.width > indent + 20 ? ctx.width - indent : 40;
+  for (size_t i = 0; i < n; ++i) {
+    const auto& t = a.unmatched[i];
+    std::string text = printable(t.text);
+    if (text.size() > room) text = truncate_utf8(text, room);
+    fmt::format_to(o, "   {:>{}} x  {}\n", t.count, digits, text);
+    fmt::format_to(o, "{:<{}}", "", indent);
+    if (!t.examples.empty())
+      fmt::format_to(o, "{}{}:{}{}  ", st(kDim), printable(t.examples[0].path), t.examples[0].line,
+                     st(kReset));
+    fmt::format_to(o, "[{}]\n", t.id);
+  }
+  std::string inputs;
+  for (const auto& in : a.inputs) inputs += " " + shell_word(in);
+  if (a.inputs.empty() || a.inputs.size() > 3) inputs = " INPUT...";
+  wrapped(out, "   ", fmt::format("Draft a rule from one: kdx patterns draft {} --{}",
+                                  a.unmatched[0].id, inputs), 3, ctx.width);
+}
+
 }  // namespace
 
 void render_text(const analyze::Analysis& a, const ReportCtx& ctx, fmt::memory_buffer& out) {
   render_summary(a, ctx, out);
-  for (const auto& f : a.findings) render_finding(f, ctx, out);
+  const size_t n = a.findings.size();
+  const size_t shown = ctx.max_findings ? std::min(ctx.max_findings, n) : n;
+  for (size_t i = 0; i < shown; ++i) render_finding(a.findings[i], ctx, out);
+  if (shown < n)
+    fmt::format_to(std::back_inserter(out),
+                   "\n… {} more finding{} (use --top 0 or --verbose to see all)\n", n - shown,
+                   n - shown == 1 ? "" : "s");
+  render_unmatched(a, ctx, out);
   if (!a.problems.empty()) {
     fmt::format_to(std::back_inserter(out), "\n{} problem{} while reading:\n", a.problems.size(),
                    a.problems.size() == 1 ? "" : "s");

@@ -4,7 +4,9 @@
 // 4 KiB chunks, and its top findings must be the ones corpus/README.md promises.
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -14,6 +16,7 @@
 #include "pipeline/pipeline.h"
 #include "report/report.h"
 #include "support/paths.h"
+#include "support/temp_dir.h"
 
 namespace kdx::pipeline {
 namespace {
@@ -24,6 +27,8 @@ struct Case {
   std::vector<std::string> top_ids;    // the first findings, in rank order
 };
 
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream ss;
@@ -33,7 +38,28 @@ std::string read_file(const std::string& path) {
 
 class Golden : public ::testing::TestWithParam<Case> {
  protected:
+  // The corpus is read from a copy whose files all carry one fixed modification time: year-less
+  // timestamps (syslog, klog) take their year from it, so the reports do not depend on when
+  // the repository was checked out.
+  static void copy_corpus() {
+    namespace fs = std::filesystem;
+    corpus_copy_ = new test::TempDir();
+    const fs::path dst = fs::path(corpus_copy_->path()) / "corpus";
+    fs::copy(fs::path(test::source_dir()) / "corpus", dst, fs::copy_options::recursive);
+    const auto fixed = fs::file_time_type::clock::from_sys(
+        std::chrono::sys_seconds{std::chrono::sys_days{std::chrono::year{2025} / 12 / 1}});
+    for (const auto& e : fs::recursive_directory_iterator(dst))
+      if (e.is_regular_file()) fs::last_write_time(e.path(), fixed);
+  }
+
+  static void TearDownTestSuite() {
+    EXPECT_EQ(chdir(test::source_dir().c_str()), 0);
+    delete corpus_copy_;
+    corpus_copy_ = nullptr;
+  }
+
   static void SetUpTestSuite() {
+    copy_corpus();
     auto rules = cli::load_database({});
     ASSERT_TRUE(rules) << rules.error().message;
     rules_ = new rules::RuleSet(std::move(*rules));
@@ -51,7 +77,7 @@ class Golden : public ::testing::TestWithParam<Case> {
       in_build |= i.starts_with("build:");
       out.push_back(i.starts_with("build:") ? i.substr(6) : i);
     }
-    EXPECT_EQ(chdir((in_build ? test::binary_dir() : test::source_dir()).c_str()), 0);
+    EXPECT_EQ(chdir((in_build ? test::binary_dir() : corpus_copy_->path()).c_str()), 0);
     return out;
   }
 
@@ -75,9 +101,11 @@ class Golden : public ::testing::TestWithParam<Case> {
   }
 
   static rules::RuleSet* rules_;
+  static test::TempDir* corpus_copy_;
   static match::Matcher* matcher_;
 };
 rules::RuleSet* Golden::rules_ = nullptr;
+test::TempDir* Golden::corpus_copy_ = nullptr;
 match::Matcher* Golden::matcher_ = nullptr;
 
 void check_golden(const std::string& path, const std::string& actual) {
@@ -96,6 +124,8 @@ TEST_P(Golden, MatchesGoldenJsonAndText) {
   check_golden(test::source_dir() + "/tests/golden/" + c.name + ".json", json);
   check_golden(test::source_dir() + "/tests/golden/" + c.name + ".txt",
                render(c.inputs, report::ReportFormat::text, 2));
+  check_golden(test::source_dir() + "/tests/golden/" + c.name + ".md",
+               render(c.inputs, report::ReportFormat::md, 2));
 }
 
 TEST_P(Golden, RanksThePromisedCausesFirst) {
