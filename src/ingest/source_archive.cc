@@ -6,6 +6,11 @@
 // whose read callback pulls the outer member's blocks; kMaxLevels bounds the nesting.
 // Blocks borrow libarchive's buffers: valid until the next archive_read_data_block, which only
 // the next call to next() makes.
+//
+// gzip (the usual bundle, and rotated logs inside it) is inflated by ISA-L when the build has
+// it: the level's read callback hands libarchive ISA-L's output and libarchive runs with its
+// formats only, no filter. Names, mtimes and damage messages stay what libarchive's own gzip
+// filter (zlib), the fallback, gives.
 #include <archive.h>
 #include <archive_entry.h>
 #include <fmt/format.h>
@@ -14,6 +19,7 @@
 #include <cstring>
 
 #include "core/assert.h"
+#include "ingest/gzip_isal.h"
 #include "ingest/names.h"
 #include "ingest/sources.h"
 
@@ -43,6 +49,7 @@ struct Level {
   std::string_view peek;
   bool peek_pending = false;
   bool parent_failed = false;  // the parent hit a fatal error while this level read from it
+  std::unique_ptr<GzipInflater> gz;  // ISA-L inflating this level's stream, if it is gzip
 };
 
 std::string error_text(archive* a) {
@@ -65,12 +72,12 @@ la_int64_t seek_stream(archive*, void* client, la_int64_t offset, int whence) {
   return static_cast<InputStream*>(client)->seek(offset, whence);
 }
 
-la_ssize_t read_parent_member(archive* a, void* client, const void** buf) {
-  auto* level = static_cast<Level*>(client);
+// The parent's current member, block by block (the first one was read while sniffing).
+bool pull_parent(Level* level, std::string_view* bytes, std::string* error) {
   if (level->peek_pending) {
     level->peek_pending = false;
-    *buf = level->peek.data();
-    return static_cast<la_ssize_t>(level->peek.size());
+    *bytes = level->peek;
+    return true;
   }
   const void* data = nullptr;
   size_t size = 0;
@@ -79,17 +86,52 @@ la_ssize_t read_parent_member(archive* a, void* client, const void** buf) {
   do {
     r = archive_read_data_block(level->parent, &data, &size, &offset);
   } while ((r == ARCHIVE_OK || r == ARCHIVE_WARN) && size == 0);
-  if (r == ARCHIVE_EOF) return 0;
+  if (r == ARCHIVE_EOF) {
+    *bytes = {};
+    return true;
+  }
   if (r < ARCHIVE_WARN) {
     level->parent_failed = r == ARCHIVE_FATAL;
-    archive_set_error(a, EIO, "%s", error_text(level->parent).c_str());
-    return -1;
+    *error = error_text(level->parent);
+    return false;
   }
-  *buf = data;
-  return static_cast<la_ssize_t>(size);
+  *bytes = std::string_view(static_cast<const char*>(data), size);
+  return true;
 }
 
-void configure(archive* a, Container kind) {
+la_ssize_t read_parent_member(archive* a, void* client, const void** buf) {
+  std::string_view bytes;
+  std::string error;
+  if (!pull_parent(static_cast<Level*>(client), &bytes, &error)) {
+    archive_set_error(a, EIO, "%s", error.c_str());
+    return -1;
+  }
+  *buf = bytes.data();
+  return static_cast<la_ssize_t>(bytes.size());
+}
+
+// A level whose stream ISA-L inflates: libarchive reads the inflated bytes.
+la_ssize_t read_inflated(archive* a, void* client, const void** buf) {
+  GzipInflater& gz = *static_cast<Level*>(client)->gz;
+  auto got = gz.read();
+  if (!got) {
+    archive_set_error(a, EIO, "%s", gz.error().c_str());
+    return -1;
+  }
+  *buf = got->data();
+  return static_cast<la_ssize_t>(got->size());
+}
+
+void configure(archive* a, Container kind, bool inflated) {
+  if (inflated) {
+    // Already decompressed: a tar, a zip or one file. A compressed file inside comes out as
+    // one raw entry, and on_entry opens a nested level for it.
+    archive_read_support_format_tar(a);
+    archive_read_support_format_zip(a);
+    archive_read_support_format_raw(a);
+    archive_read_support_format_empty(a);
+    return;
+  }
   // Only the filters sniff() knows, not archive_read_support_filter_all: that one adds
   // uudecode, whose bidder reads 128 KiB ahead (a truncated small .gz would fail before its
   // first byte), and lrzip/grzip/lzop, which run external programs on untrusted input.
@@ -205,10 +247,25 @@ ArchiveSource::ArchiveSource(Input& in, InputStream stream, StreamNames names, C
   level->a.reset(archive_read_new());
   KDX_ASSERT(level->a != nullptr);
   archive* a = level->a.get();
-  configure(a, kind);
-  archive_read_set_read_callback(a, read_stream);
-  if (stream_.seekable()) archive_read_set_seek_callback(a, seek_stream);
-  archive_read_set_callback_data(a, &stream_);
+  if (kind == Container::gzip && GzipInflater::available()) {
+    level->gz = std::make_unique<GzipInflater>([this](std::string_view* bytes, std::string* error) {
+      auto got = stream_.read();
+      if (!got) {
+        *error = std::strerror(stream_.error());
+        return false;
+      }
+      *bytes = *got;
+      return true;
+    });
+    configure(a, kind, true);
+    archive_read_set_read_callback(a, read_inflated);
+    archive_read_set_callback_data(a, level.get());
+  } else {
+    configure(a, kind, false);
+    archive_read_set_read_callback(a, read_stream);
+    if (stream_.seekable()) archive_read_set_seek_callback(a, seek_stream);
+    archive_read_set_callback_data(a, &stream_);
+  }
   if (archive_read_open1(a) != ARCHIVE_OK) {
     in_.problems.push_back({level->names.where, fmt::format("{} (after 0 bytes)", error_text(a))});
     done_ = true;
@@ -264,6 +321,10 @@ std::optional<EntryNames> ArchiveSource::name_entry(Level& l, archive_entry* e, 
   out.mtime = entry_mtime(e, n.mtime);
   if (archive_format(l.a.get()) == ARCHIVE_FORMAT_RAW) {
     // One compressed file: its name is the stream's, or what the gzip header says it was.
+    if (l.gz) {  // libarchive saw no gzip header: take what ISA-L read from it
+      raw = l.gz->name().empty() ? std::string(kRawNoName) : l.gz->name();
+      if (l.gz->mtime() > 0) out.mtime = Timestamp{int64_t{l.gz->mtime()} * kNsPerSecond};
+    }
     out.member = n.raw_member;
     out.layout = n.raw_layout;
     if (n.name_from_stream && !raw.empty() && raw != kRawNoName) {
@@ -348,8 +409,17 @@ void ArchiveSource::open_nested(Level& parent, const EntryNames& entry, std::str
   level->a.reset(archive_read_new());
   KDX_ASSERT(level->a != nullptr);
   archive* a = level->a.get();
-  configure(a, kind);
-  archive_read_set_read_callback(a, read_parent_member);
+  if (kind == Container::gzip && GzipInflater::available()) {
+    Level* self = level.get();
+    level->gz = std::make_unique<GzipInflater>([self](std::string_view* bytes, std::string* error) {
+      return pull_parent(self, bytes, error);
+    });
+    configure(a, kind, true);
+    archive_read_set_read_callback(a, read_inflated);
+  } else {
+    configure(a, kind, false);
+    archive_read_set_read_callback(a, read_parent_member);
+  }
   archive_read_set_callback_data(a, level.get());
   int r = archive_read_open1(a);
   levels_.push_back(std::move(level));

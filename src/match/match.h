@@ -1,9 +1,11 @@
 // match/match.h — records against the pattern database.
 // Takes: an immutable RuleSet and RecordBatches. Gives: Hits (rule, signal, record, captures)
-// pushed to a HitSink. Two phases: an RE2::Set over every signal picks candidate signals for a
-// record, then only those signals' own RE2 (with captures, selectors and `unless`) confirm.
-// A Matcher is immutable after compile(), movable, not copyable, and safe to share across
-// threads; each thread brings its own MatchScratch.
+// pushed to a HitSink. Two phases: a prefilter picks candidate (record, signal) pairs — a
+// Hyperscan database scanning every message of a batch in one call, or an RE2::Set per record
+// — then only those signals' own RE2 (with captures, selectors and `unless`) confirm, so every
+// engine gives the same hits. A Matcher is immutable after compile() (but for building its
+// Hyperscan database once, lazily, under an atomic flag), movable, not copyable, and safe to
+// share across threads; each thread brings its own MatchScratch.
 #pragma once
 
 #include <memory>
@@ -53,11 +55,27 @@ class MatchScratch {
   std::unique_ptr<Impl> impl_;
 };
 
+// The prefilter that picks candidates. Hits never depend on it (tests/match checks that).
+enum class Engine : uint8_t {
+  automatic,  // Hyperscan when kdx was built with it, compiled by the first batch after 32 MiB
+              // of messages went through the RE2::Set (small inputs never wait for it)
+  re2_set,    // an RE2::Set over every signal, once per record
+  hyperscan,  // Hyperscan over each batch's ASCII messages at once; the rest as re2_set
+};
+std::string_view engine_name(Engine e);  // "re2-set", "hyperscan"
+bool hyperscan_available();              // whether this build has Hyperscan
+
 class Matcher {
  public:
   // Compiles every signal of `rules` (which must outlive the Matcher). Fails with a Problem
-  // naming the rule when RE2 rejects a regex or the set exceeds its memory budget.
-  static Expected<Matcher> compile(const rules::RuleSet& rules);
+  // naming the rule when RE2 rejects a regex or the set exceeds its memory budget, and when
+  // Engine::hyperscan is asked of a build without it. Hyperscan compile time grows with the
+  // number of signals (about 0.15 s for the embedded database): Engine::hyperscan pays it here,
+  // Engine::automatic only once an input is large enough to earn it back.
+  static Expected<Matcher> compile(const rules::RuleSet& rules, Engine engine = Engine::automatic);
+
+  // The engine in use (never `automatic`).
+  Engine engine() const;
 
   Matcher(Matcher&&) noexcept;
   Matcher& operator=(Matcher&&) noexcept;
@@ -65,9 +83,10 @@ class Matcher {
   Matcher& operator=(const Matcher&) = delete;
   ~Matcher();
 
-  // Pushes every hit of the batch's records, in record order, to `sink`.
+  // Pushes every hit of the batch's records, in record order, to `sink`. With Hyperscan the
+  // batch's messages are scanned together; records may borrow from the chunk or the arena.
   void match(const formats::RecordBatch& batch, MatchScratch& scratch, HitSink& sink) const;
-  // The same for one record (examples, tests).
+  // The same for one record (examples, tests): the per-record path of the same engine.
   void match_record(const formats::Record& record, MatchScratch& scratch, HitSink& sink) const;
 
   // Whether `message` hits signal `signal` of rule `rule` by regex and `unless` alone

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <atomic>
 
 #include <re2/re2.h>
 #include <re2/set.h>
@@ -6,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "match/match.h"
+#include "match/prefilter.h"
 
 namespace kdx::match {
 
@@ -21,6 +23,9 @@ struct CompiledSignal {
   std::string type;
   uint32_t source_mask = 0;  // bit per SourceKind; 0 = any
   std::vector<std::string> group_names;  // index = capture group number; "" if unnamed
+  // Groups to ask RE2 for: up to the last named one. 0 when nothing is named: RE2 then only
+  // runs its DFA, much faster than the submatch engines a confirmation otherwise needs.
+  int capture_groups = 0;
 };
 
 RE2::Options quiet_options() {
@@ -36,16 +41,96 @@ std::unique_ptr<RE2> compile_opt(const std::string& re) {
 
 uint64_t signal_bit(uint16_t index) { return index < 64 ? 1ull << index : 0; }
 
+// The batch path joins messages into text of about this size per Hyperscan call: big enough
+// to amortise the call, small enough to stay in cache and bound the scratch copy.
+constexpr size_t kScanSliceBytes = 256 << 10;
+
+// Engine::automatic builds Hyperscan only once this many message bytes went through the
+// RE2::Set: its compile time (~0.15 s for the embedded database) is then paid back within a
+// few more chunks, and a paste or a small bundle never pays it.
+constexpr uint64_t kLazyHyperscanBytes = 32 << 20;
+
 bool full_match(const std::unique_ptr<RE2>& re, std::string_view s) {
   return !re || RE2::FullMatch(re2::StringPiece(s.data(), s.size()), *re);
 }
 
+// Length of the valid UTF-8 sequence at s[i] (no overlongs, surrogates or > U+10FFFF), or 0.
+size_t utf8_length(std::string_view s, size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) return 1;
+  const size_t n = c >= 0xC2 && c <= 0xDF   ? 2
+                   : c >= 0xE0 && c <= 0xEF ? 3
+                   : c >= 0xF0 && c <= 0xF4 ? 4
+                                            : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  const auto c1 = static_cast<unsigned char>(s[i + 1]);
+  if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) || (c == 0xF0 && c1 < 0x90) ||
+      (c == 0xF4 && c1 > 0x8F))
+    return 0;
+  return n;
+}
+
+// RE2 reads UTF-8: a byte that is not valid UTF-8 matches no character class, so one Latin-1
+// "\xe9" in a path would hide the whole line from every rule. Such bytes are matched as SUB
+// (0x1A) in a same-length copy (in `copy`), and captures are mapped back to the record.
+std::string_view matchable(std::string_view s, std::string& copy) {
+  if (detail::is_ascii(s)) return s;
+  bool copied = false;
+  for (size_t i = 0; i < s.size();) {
+    const size_t n = utf8_length(s, i);
+    if (n > 0) {
+      i += n;
+      continue;
+    }
+    if (!copied) copy.assign(s);
+    copied = true;
+    copy[i++] = '\x1a';
+  }
+  return copied ? std::string_view(copy) : s;
+}
+
 }  // namespace
+
+// Hyperscan and the RE2::Set of the signals it did not take; built once, then read-only.
+struct HsState {
+  std::unique_ptr<detail::HyperscanPrefilter> prefilter;
+  std::unique_ptr<RE2::Set> residual;
+  std::vector<int> residual_signals;  // residual index -> set index
+};
+
+// Null when Hyperscan is not in the build or takes none of the regexes (the RE2::Set then
+// does all the work), or when the leftovers' set cannot be built.
+std::unique_ptr<HsState> build_hyperscan(const std::vector<std::string>& regexes) {
+  auto st = std::make_unique<HsState>();
+  std::vector<uint32_t> rejected;
+  st->prefilter = detail::HyperscanPrefilter::build(regexes, &rejected);
+  if (!st->prefilter) return nullptr;
+  if (rejected.empty()) return st;
+  RE2::Options opts = quiet_options();
+  opts.set_max_mem(64 << 20);
+  st->residual = std::make_unique<RE2::Set>(opts, RE2::UNANCHORED);
+  for (uint32_t ix : rejected) {
+    if (st->residual->Add(regexes[ix], nullptr) < 0) return nullptr;
+    st->residual_signals.push_back(static_cast<int>(ix));
+  }
+  if (!st->residual->Compile()) return nullptr;
+  return st;
+}
 
 struct MatchScratch::Impl {
   std::vector<int> set_hits;
   std::vector<re2::StringPiece> groups;
   std::vector<Capture> captures;
+  // The batch path (Hyperscan): one slice of messages joined by '\n', where each starts, which
+  // record each is, and the candidates found so far.
+  std::string text;
+  std::vector<uint32_t> starts;
+  std::vector<uint32_t> records;
+  std::vector<detail::Candidate> candidates;
+  detail::HsScratch hs;
+  std::string utf8;  // a message made matchable (see matchable())
 };
 
 MatchScratch::MatchScratch() : impl_(std::make_unique<Impl>()) {}
@@ -55,9 +140,21 @@ MatchScratch& MatchScratch::operator=(MatchScratch&&) noexcept = default;
 
 struct Matcher::Impl {
   const rules::RuleSet* rules = nullptr;
+  Engine engine = Engine::re2_set;
   std::vector<CompiledSignal> signals;         // set index -> signal
   std::vector<std::vector<size_t>> by_rule;    // rule -> set indices of its signals
-  std::unique_ptr<RE2::Set> set;
+  std::unique_ptr<RE2::Set> set;               // every signal: non-ASCII messages, re2_set
+  std::vector<std::string> regexes;            // set index -> regex, to build Hyperscan from
+  // Hyperscan, once built (at compile() for Engine::hyperscan, by the first batch past
+  // kLazyHyperscanBytes for automatic); read-only from then on. Until then the RE2::Set works.
+  std::unique_ptr<HsState> hs_storage;
+  std::atomic<const HsState*> hs{nullptr};
+  bool lazy = false;
+  std::atomic<uint64_t> set_bytes{0};
+  std::atomic<bool> building{false};
+
+  // Hyperscan for this batch, building it when it is due; null while the RE2::Set works.
+  const HsState* hyperscan_for_batch();
 
   bool selectors_pass(const CompiledSignal& s, const formats::Record& r) const {
     if (s.source_mask && !(s.source_mask & (1u << static_cast<unsigned>(r.kind)))) return false;
@@ -69,7 +166,7 @@ struct Matcher::Impl {
   // Runs the signal's own regex; on a hit fills scratch.captures.
   bool confirm(const CompiledSignal& s, std::string_view msg, MatchScratch::Impl& sc,
                bool want_captures) const {
-    const int ngroups = s.regex->NumberOfCapturingGroups() + 1;
+    const int ngroups = want_captures ? s.capture_groups : 0;
     sc.groups.assign(static_cast<size_t>(ngroups), re2::StringPiece());
     re2::StringPiece text(msg.data(), msg.size());
     if (!s.regex->Match(text, 0, text.size(), RE2::UNANCHORED, sc.groups.data(), ngroups))
@@ -85,8 +182,16 @@ struct Matcher::Impl {
     return true;
   }
 
-  void match_one(const formats::Record& r, const formats::Chunk* chunk, MatchScratch::Impl& sc,
-                 HitSink& sink) const;
+  void match_one(const formats::Record& r, const formats::Chunk* chunk, const HsState* hs,
+                 MatchScratch::Impl& sc, HitSink& sink) const;
+  // Confirms the sorted candidate signals of one record and pushes its hits.
+  void emit(const formats::Record& r, const formats::Chunk* chunk, std::span<const int> sorted,
+            MatchScratch::Impl& sc, HitSink& sink) const;
+  // The candidate signals of one message, sorted, into sc.set_hits.
+  void candidates_of(std::string_view message, const HsState* hs, MatchScratch::Impl& sc) const;
+  void scan_slice(const HsState& hs, MatchScratch::Impl& sc) const;
+  void match_batch_hs(const HsState& hs, const formats::RecordBatch& batch,
+                      MatchScratch::Impl& sc, HitSink& sink) const;
 };
 
 Matcher::Matcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -95,8 +200,32 @@ Matcher& Matcher::operator=(Matcher&&) noexcept = default;
 Matcher::~Matcher() = default;
 
 const rules::RuleSet& Matcher::rules() const { return *impl_->rules; }
+Engine Matcher::engine() const { return impl_->engine; }
 
-Expected<Matcher> Matcher::compile(const rules::RuleSet& rules) {
+std::string_view engine_name(Engine e) {
+  switch (e) {
+    case Engine::automatic: return hyperscan_available() ? "hyperscan" : "re2-set";
+    case Engine::re2_set: return "re2-set";
+    case Engine::hyperscan: return "hyperscan";
+  }
+  return "re2-set";
+}
+
+bool hyperscan_available() { return KDX_HAVE_HYPERSCAN != 0; }
+
+const HsState* Matcher::Impl::hyperscan_for_batch() {
+  if (const HsState* ready = hs.load(std::memory_order_acquire)) return ready;
+  if (!lazy || set_bytes.load(std::memory_order_relaxed) < kLazyHyperscanBytes) return nullptr;
+  bool expected = false;
+  if (!building.compare_exchange_strong(expected, true)) return nullptr;  // another thread is
+  hs_storage = build_hyperscan(regexes);
+  if (hs_storage) hs.store(hs_storage.get(), std::memory_order_release);
+  return hs_storage.get();
+}
+
+Expected<Matcher> Matcher::compile(const rules::RuleSet& rules, Engine engine) {
+  if (engine == Engine::hyperscan && !hyperscan_available())
+    return Problem{"match engine", "this kdx was built without Hyperscan"};
   auto impl = std::make_unique<Impl>();
   impl->rules = &rules;
   impl->by_rule.resize(rules.size());
@@ -121,37 +250,72 @@ Expected<Matcher> Matcher::compile(const rules::RuleSet& rules) {
       cs.type = sig.select.type;
       for (auto k : sig.select.sources) cs.source_mask |= 1u << static_cast<unsigned>(k);
       cs.group_names.assign(static_cast<size_t>(cs.regex->NumberOfCapturingGroups()) + 1, "");
-      for (const auto& [name, ix] : cs.regex->NamedCapturingGroups())
+      for (const auto& [name, ix] : cs.regex->NamedCapturingGroups()) {
         cs.group_names[static_cast<size_t>(ix)] = name;
+        cs.capture_groups = std::max(cs.capture_groups, ix + 1);
+      }
       std::string err;
       if (impl->set->Add(sig.regex, &err) < 0)
         return Problem{fmt::format("{}:{} ({})", rule.file, sig.line, rule.id),
                        fmt::format("regex rejected by the RE2 set: {}", err)};
       impl->by_rule[ri].push_back(impl->signals.size());
       impl->signals.push_back(std::move(cs));
+      impl->regexes.push_back(sig.regex);
     }
   }
   if (!impl->set->Compile())
     return Problem{"pattern database", "the RE2 set of all signals exceeds its memory budget"};
+  if (engine == Engine::hyperscan && !impl->regexes.empty()) {
+    impl->hs_storage = build_hyperscan(impl->regexes);
+    impl->hs.store(impl->hs_storage.get(), std::memory_order_release);
+  }
+  impl->lazy = engine == Engine::automatic && hyperscan_available() && !impl->regexes.empty();
+  if (engine == Engine::hyperscan || impl->lazy) impl->engine = Engine::hyperscan;
   return Matcher(std::move(impl));
 }
 
 void Matcher::match_record(const formats::Record& r, MatchScratch& scratch, HitSink& sink) const {
-  impl_->match_one(r, nullptr, scratch.impl(), sink);
+  impl_->match_one(r, nullptr, impl_->hs.load(std::memory_order_acquire), scratch.impl(), sink);
+}
+
+void Matcher::Impl::candidates_of(std::string_view message, const HsState* hs,
+                                  MatchScratch::Impl& sc) const {
+  sc.set_hits.clear();
+  re2::StringPiece text(message.data(), message.size());
+  if (!hs || !detail::is_ascii(message)) {
+    set->Match(text, &sc.set_hits);
+  } else {
+    sc.candidates.clear();
+    const uint32_t start = 0;
+    hs->prefilter->scan(message, std::span<const uint32_t>(&start, 1), 0, sc.hs, sc.candidates);
+    for (const auto& c : sc.candidates) sc.set_hits.push_back(static_cast<int>(c.signal));
+    if (hs->residual) {
+      std::vector<int> more;
+      hs->residual->Match(text, &more);
+      for (int ix : more) sc.set_hits.push_back(hs->residual_signals[static_cast<size_t>(ix)]);
+    }
+    sc.candidates.clear();
+  }
+  std::sort(sc.set_hits.begin(), sc.set_hits.end());  // set order is unspecified
+  sc.set_hits.erase(std::unique(sc.set_hits.begin(), sc.set_hits.end()), sc.set_hits.end());
 }
 
 void Matcher::Impl::match_one(const formats::Record& r, const formats::Chunk* chunk,
-                              MatchScratch::Impl& sc, HitSink& sink) const {
+                              const HsState* hs, MatchScratch::Impl& sc, HitSink& sink) const {
   if (r.message.empty()) return;
-  sc.set_hits.clear();
-  re2::StringPiece text(r.message.data(), r.message.size());
-  if (!set->Match(text, &sc.set_hits)) return;
-  std::sort(sc.set_hits.begin(), sc.set_hits.end());  // set order is unspecified
+  candidates_of(matchable(r.message, sc.utf8), hs, sc);
+  if (!sc.set_hits.empty()) emit(r, chunk, sc.set_hits, sc, sink);
+}
+
+void Matcher::Impl::emit(const formats::Record& r, const formats::Chunk* chunk,
+                         std::span<const int> sorted, MatchScratch::Impl& sc,
+                         HitSink& sink) const {
   // A rule's signals have adjacent set indices: emit one hit per rule with every signal that
   // confirmed in signal_mask, and the captures of the first.
+  const std::string_view msg = matchable(r.message, sc.utf8);
   Hit hit;
   bool pending = false;
-  for (int ix : sc.set_hits) {
+  for (int ix : sorted) {
     const auto& s = signals[static_cast<size_t>(ix)];
     if (pending && s.rule != hit.rule) {
       sink.on_hit(hit);
@@ -159,10 +323,15 @@ void Matcher::Impl::match_one(const formats::Record& r, const formats::Chunk* ch
     }
     if (!selectors_pass(s, r)) continue;
     if (pending) {  // a further signal of the same rule: only its bit is needed
-      if (confirm(s, r.message, sc, /*want_captures=*/false)) hit.signal_mask |= signal_bit(s.index);
+      if (confirm(s, msg, sc, /*want_captures=*/false)) hit.signal_mask |= signal_bit(s.index);
       continue;
     }
-    if (!confirm(s, r.message, sc, /*want_captures=*/true)) continue;
+    if (!confirm(s, msg, sc, /*want_captures=*/true)) continue;
+    if (msg.data() != r.message.data())  // captures of the copy -> the record's own bytes
+      for (auto& c : sc.captures) {
+        const auto at = static_cast<size_t>(c.value.data() - msg.data());
+        c.value = r.message.substr(at, c.value.size());
+      }
     hit = Hit{};
     hit.rule = s.rule;
     hit.signal = s.index;
@@ -175,9 +344,75 @@ void Matcher::Impl::match_one(const formats::Record& r, const formats::Chunk* ch
   if (pending) sink.on_hit(hit);
 }
 
+// Scans the joined slice in sc.text and forgets it; the candidates stay.
+void Matcher::Impl::scan_slice(const HsState& hs, MatchScratch::Impl& sc) const {
+  if (sc.starts.empty()) return;
+  const size_t first = sc.candidates.size();
+  hs.prefilter->scan(sc.text, sc.starts, 0, sc.hs, sc.candidates);
+  // Slice positions -> record indices.
+  for (size_t i = first; i < sc.candidates.size(); ++i)
+    sc.candidates[i].message = sc.records[sc.candidates[i].message];
+  sc.text.clear();
+  sc.starts.clear();
+  sc.records.clear();
+}
+
+// Hyperscan scans the batch's ASCII messages a slice at a time; messages with other bytes
+// (and Hyperscan's leftover signals) go through RE2::Sets. Candidates are then confirmed per
+// record, in record order.
+void Matcher::Impl::match_batch_hs(const HsState& hs, const formats::RecordBatch& batch,
+                                   MatchScratch::Impl& sc, HitSink& sink) const {
+  sc.candidates.clear();
+  sc.text.clear();
+  sc.starts.clear();
+  sc.records.clear();
+  const auto& records = batch.records;
+  for (uint32_t i = 0; i < records.size(); ++i) {
+    const std::string_view m = records[i].message;
+    if (m.empty()) continue;
+    const bool ascii = detail::is_ascii(m);
+    const std::string_view mm = ascii ? m : matchable(m, sc.utf8);
+    re2::StringPiece text(mm.data(), mm.size());
+    if (!ascii || hs.residual) {
+      sc.set_hits.clear();
+      if (!ascii) set->Match(text, &sc.set_hits);
+      else hs.residual->Match(text, &sc.set_hits);
+      for (int ix : sc.set_hits)
+        sc.candidates.push_back(
+            {i, static_cast<uint32_t>(ascii ? hs.residual_signals[static_cast<size_t>(ix)] : ix)});
+      if (!ascii) continue;
+    }
+    sc.starts.push_back(static_cast<uint32_t>(sc.text.size()));
+    sc.records.push_back(i);
+    sc.text.append(m);
+    sc.text.push_back('\n');
+    if (sc.text.size() >= kScanSliceBytes) scan_slice(hs, sc);
+  }
+  scan_slice(hs, sc);
+  std::sort(sc.candidates.begin(), sc.candidates.end());
+  sc.candidates.erase(std::unique(sc.candidates.begin(), sc.candidates.end()), sc.candidates.end());
+  std::vector<int> sorted;
+  for (size_t b = 0; b < sc.candidates.size();) {
+    const uint32_t rec = sc.candidates[b].message;
+    sorted.clear();
+    size_t e = b;
+    for (; e < sc.candidates.size() && sc.candidates[e].message == rec; ++e)
+      sorted.push_back(static_cast<int>(sc.candidates[e].signal));
+    emit(records[rec], batch.chunk, sorted, sc, sink);
+    b = e;
+  }
+}
+
 void Matcher::match(const formats::RecordBatch& batch, MatchScratch& scratch,
                     HitSink& sink) const {
-  for (const auto& r : batch.records) impl_->match_one(r, batch.chunk, scratch.impl(), sink);
+  if (const HsState* hs = impl_->hyperscan_for_batch())
+    return impl_->match_batch_hs(*hs, batch, scratch.impl(), sink);
+  uint64_t bytes = 0;
+  for (const auto& r : batch.records) {
+    bytes += r.message.size();
+    impl_->match_one(r, batch.chunk, nullptr, scratch.impl(), sink);
+  }
+  if (impl_->lazy) impl_->set_bytes.fetch_add(bytes, std::memory_order_relaxed);
 }
 
 bool Matcher::signal_matches_text(rules::RuleIx rule, size_t signal,

@@ -1,0 +1,79 @@
+// Matching the records of one 8 MiB klog chunk (2% failure lines) with each engine and path,
+// and compiling the embedded database: the parallel stage's second half, and the start-up cost.
+#include <benchmark/benchmark.h>
+
+#include "bench_data.h"
+#include "formats/formats.h"
+#include "match/match.h"
+
+namespace kdx::bench {
+namespace {
+
+struct CountingSink final : match::HitSink {
+  uint64_t hits = 0;
+  void on_hit(const match::Hit&) override { ++hits; }
+};
+
+struct Fixture {
+  FileInfo file;
+  formats::Chunk chunk;
+  formats::RecordBatch batch;
+  rules::RuleSet rules;
+  Fixture() {
+    file.member = file.display = "kubelet.log";
+    chunk.file = &file;
+    chunk.format = formats::FormatId::text;
+    std::string text = make_log(Shape::klog, 8 << 20);
+    chunk.bytes.reserve(text.size() + formats::kChunkPadding);
+    chunk.bytes = text;
+    Problems problems;
+    formats::split(chunk, batch, problems);
+    auto texts = rules::embedded_rule_texts();
+    auto loaded = rules::load_rules(texts);
+    if (loaded) rules = std::move(*loaded);
+  }
+};
+
+const Fixture& fixture() {
+  static const Fixture f;
+  return f;
+}
+
+void BM_MatchBatch(benchmark::State& state, match::Engine engine) {
+  const Fixture& f = fixture();
+  auto m = match::Matcher::compile(f.rules, engine);
+  if (!m) return state.SkipWithError(m.error().message.c_str());
+  match::MatchScratch scratch;
+  CountingSink sink;
+  for (auto _ : state) m->match(f.batch, scratch, sink);
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * f.chunk.bytes.size()));
+  state.counters["records"] = static_cast<double>(f.batch.records.size());
+  state.counters["hits/iter"] = static_cast<double>(sink.hits) / static_cast<double>(state.iterations());
+}
+
+void BM_MatchPerRecord(benchmark::State& state, match::Engine engine) {
+  const Fixture& f = fixture();
+  auto m = match::Matcher::compile(f.rules, engine);
+  if (!m) return state.SkipWithError(m.error().message.c_str());
+  match::MatchScratch scratch;
+  CountingSink sink;
+  for (auto _ : state)
+    for (const auto& r : f.batch.records) m->match_record(r, scratch, sink);
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * f.chunk.bytes.size()));
+}
+
+void BM_Compile(benchmark::State& state, match::Engine engine) {
+  const Fixture& f = fixture();
+  for (auto _ : state) benchmark::DoNotOptimize(match::Matcher::compile(f.rules, engine));
+}
+
+BENCHMARK_CAPTURE(BM_MatchBatch, re2_set, match::Engine::re2_set)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_MatchBatch, hyperscan, match::Engine::hyperscan)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_MatchPerRecord, re2_set, match::Engine::re2_set)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_MatchPerRecord, hyperscan, match::Engine::hyperscan)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Compile, re2_set, match::Engine::re2_set)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Compile, hyperscan, match::Engine::hyperscan)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace kdx::bench

@@ -1,0 +1,78 @@
+// match/prefilter.h — the Hyperscan prefilter behind Matcher (internal to match and its tests).
+// Takes: every signal's RE2 regex once, then text made of ASCII messages joined by '\n'. Gives:
+// candidate (message, signal) pairs, a superset of the pairs whose RE2 regex matches the
+// message: the database is compiled with HS_FLAG_MULTILINE so `^`/`$` match at every message
+// edge, and \A \z become ^ $ (a superset again). Only ASCII text is scanned: there RE2's UTF-8
+// semantics and Hyperscan's byte semantics agree. A HyperscanPrefilter is immutable and
+// shared; each thread brings its own HsScratch. Without Hyperscan in the build, build() gives
+// null and the Matcher falls back to its RE2::Set.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kdx::match::detail {
+
+// A message of the scanned text (its index among the messages) and a signal (its index in the
+// list given to build()).
+struct Candidate {
+  uint32_t message = 0;
+  uint32_t signal = 0;
+  friend auto operator<=>(const Candidate&, const Candidate&) = default;
+};
+
+// Whether every byte of `s` is below 0x80.
+bool is_ascii(std::string_view s);
+
+// RE2 syntax the way Hyperscan's parser takes it, for text of '\n'-joined messages: \A -> ^,
+// \z -> $ (outside classes and \Q...\E). Everything else is shared syntax.
+std::string to_hyperscan_syntax(std::string_view re2);
+
+// Per-thread Hyperscan scratch space, grown on demand for the database it is used with.
+class HsScratch {
+ public:
+  HsScratch();
+  ~HsScratch();
+  HsScratch(HsScratch&&) noexcept;
+  HsScratch& operator=(HsScratch&&) noexcept;
+  HsScratch(const HsScratch&) = delete;
+  HsScratch& operator=(const HsScratch&) = delete;
+  struct Impl;
+  Impl& impl() { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+class HyperscanPrefilter {
+ public:
+  // Compiles `regexes` (RE2 syntax) into one database. Each regex Hyperscan cannot take, even
+  // as a prefilter approximation (or one that matches the empty string), goes to `rejected`
+  // by index; the Matcher runs those through RE2. Null when Hyperscan is not in the build or
+  // takes none of them (then `rejected` lists every index).
+  static std::unique_ptr<HyperscanPrefilter> build(const std::vector<std::string>& regexes,
+                                                   std::vector<uint32_t>* rejected);
+  ~HyperscanPrefilter();
+  HyperscanPrefilter(const HyperscanPrefilter&) = delete;
+  HyperscanPrefilter& operator=(const HyperscanPrefilter&) = delete;
+
+  // Scans `text`: messages joined by '\n', message k starting at starts[k] (ascending). Appends
+  // each (k + first_message, signal) pair found at most once, in the order found.
+  void scan(std::string_view text, std::span<const uint32_t> starts, uint32_t first_message,
+            HsScratch& scratch, std::vector<Candidate>& out) const;
+
+  size_t signal_count() const { return signal_count_; }
+
+  struct Db;
+
+ private:
+  HyperscanPrefilter(std::unique_ptr<Db> db, size_t signal_count);
+  std::unique_ptr<Db> db_;
+  size_t signal_count_ = 0;
+};
+
+}  // namespace kdx::match::detail

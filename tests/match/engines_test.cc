@@ -1,0 +1,306 @@
+// Differential tests of the match engines: the RE2::Set and Hyperscan prefilters, each through
+// the batch path (Matcher::match) and the per-record path (match_record), must give the same
+// hits — on every rule example, on every corpus case cut into 4 KiB and 8 MiB chunks, and on
+// the edge cases of scanning many messages at once (anchors, matches across messages, non-ASCII
+// text, arena-built messages, slices).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fmt/format.h>
+
+#include "formats/chunker.h"
+#include "match/match.h"
+#include "match/prefilter.h"
+#include "support/paths.h"
+#include "support/rule_fixture.h"
+#include "support/temp_dir.h"
+
+namespace kdx::match {
+namespace {
+
+namespace fs = std::filesystem;
+using Lines = std::vector<std::string>;
+
+// One line per hit: "<record tag> <rule> s<signal> m<mask> name=value ...".
+struct DumpSink final : HitSink {
+  const rules::RuleSet* rules = nullptr;
+  Lines lines;
+  void on_hit(const Hit& h) override {
+    std::string line = fmt::format("{}:{} {} s{} m{:x}", h.record->res.container, h.record->line,
+                                   (*rules)[h.rule].id, h.signal, h.signal_mask);
+    for (const auto& c : h.captures) line += fmt::format(" {}={}", c.name, c.value);
+    lines.push_back(std::move(line));
+  }
+};
+
+struct Engines {
+  std::unique_ptr<Matcher> re2, hs;
+};
+
+Engines compile_both(const rules::RuleSet& rules) {
+  Engines e;
+  auto a = Matcher::compile(rules, Engine::re2_set);
+  auto b = Matcher::compile(rules, Engine::hyperscan);
+  EXPECT_TRUE(a) << a.error().message;
+  EXPECT_TRUE(b) << b.error().message;
+  if (a) e.re2 = std::make_unique<Matcher>(std::move(*a));
+  if (b) e.hs = std::make_unique<Matcher>(std::move(*b));
+  return e;
+}
+
+Lines batch_hits(const Matcher& m, const formats::RecordBatch& batch) {
+  DumpSink sink;
+  sink.rules = &m.rules();
+  MatchScratch scratch;
+  m.match(batch, scratch, sink);
+  return sink.lines;
+}
+
+Lines record_hits(const Matcher& m, const formats::RecordBatch& batch) {
+  DumpSink sink;
+  sink.rules = &m.rules();
+  MatchScratch scratch;
+  for (const auto& r : batch.records) m.match_record(r, scratch, sink);
+  return sink.lines;
+}
+
+// Every engine and path on `batch`; returns the reference (RE2::Set, per record).
+Lines expect_all_agree(const Engines& e, const formats::RecordBatch& batch,
+                       const std::string& what) {
+  Lines ref = record_hits(*e.re2, batch);
+  EXPECT_EQ(batch_hits(*e.re2, batch), ref) << what << ": re2-set batch";
+  EXPECT_EQ(record_hits(*e.hs, batch), ref) << what << ": hyperscan per record";
+  EXPECT_EQ(batch_hits(*e.hs, batch), ref) << what << ": hyperscan batch";
+  return ref;
+}
+
+TEST(HyperscanSyntax, AnchorsOfTheWholeTextBecomeLineAnchors) {
+  EXPECT_EQ(detail::to_hyperscan_syntax(R"(\Afoo\z)"), "^foo$");
+  EXPECT_EQ(detail::to_hyperscan_syntax(R"([\A\z]x)"), R"([\A\z]x)");
+  EXPECT_EQ(detail::to_hyperscan_syntax(R"([]\A]\z)"), R"([]\A]$)");
+  EXPECT_EQ(detail::to_hyperscan_syntax(R"([^]z]\A)"), R"([^]z]^)");
+  EXPECT_EQ(detail::to_hyperscan_syntax(R"(\Q\A\z\E\z)"), R"(\Q\A\z\E$)");
+  EXPECT_EQ(detail::to_hyperscan_syntax(R"(a\\z(?P<n>\d+))"), R"(a\\z(?P<n>\d+))");
+}
+
+TEST(HyperscanSyntax, AsciiCheck) {
+  EXPECT_TRUE(detail::is_ascii("plain text\n\t\x7f"));
+  EXPECT_FALSE(detail::is_ascii("mkdir: cannot create directory \xe2\x80\x98/data\xe2\x80\x99"));
+  EXPECT_TRUE(detail::is_ascii(""));
+}
+
+TEST(Engines, TheEngineInUseIsReported) {
+  auto rules = test::rules_from_yaml("id: a.b\ntitle: t\nseverity: low\nkind: symptom\n"
+                                     "signals: ['disk full']\n");
+  auto a = Matcher::compile(rules, Engine::re2_set);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->engine(), Engine::re2_set);
+  auto b = Matcher::compile(rules, Engine::automatic);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->engine(), hyperscan_available() ? Engine::hyperscan : Engine::re2_set);
+  EXPECT_EQ(engine_name(Engine::re2_set), "re2-set");
+  EXPECT_EQ(engine_name(Engine::hyperscan), "hyperscan");
+}
+
+TEST(Engines, EveryRuleExampleGivesTheSameHits) {
+  if (!hyperscan_available()) GTEST_SKIP() << "built without Hyperscan";
+  auto texts = rules::embedded_rule_texts();
+  auto rules = rules::load_rules(texts);
+  ASSERT_TRUE(rules) << rules.error().message;
+  Engines e = compile_both(*rules);
+  ASSERT_TRUE(e.re2 && e.hs);
+  EXPECT_EQ(e.hs->engine(), Engine::hyperscan);
+  formats::RecordBatch batch;
+  std::vector<std::string> owners;  // which rule each example belongs to, by record line
+  for (const auto& rule : rules->rules())
+    for (const auto& ex : rule.examples) {
+      batch.records.push_back(test::record(ex.text, SourceKind::log, batch.records.size() + 1));
+      owners.push_back(ex.should_match ? rule.id : "");
+    }
+  Lines ref = expect_all_agree(e, batch, "examples");
+  // A match example of a rule whose signals select nothing hits its own rule.
+  for (size_t i = 0; i < owners.size(); ++i) {
+    auto ix = owners[i].empty() ? std::nullopt : rules->find(owners[i]);
+    if (!ix) continue;
+    const auto& sigs = (*rules)[*ix].signals;
+    const bool plain = std::all_of(sigs.begin(), sigs.end(), [](const rules::Signal& s) {
+      return s.select.sources.empty() && s.select.reason.empty() && s.select.type.empty() &&
+             s.select.container.empty() && s.select.unit.empty();
+    });
+    if (!plain) continue;
+    const std::string prefix = fmt::format(":{} {} ", i + 1, owners[i]);
+    EXPECT_TRUE(std::any_of(ref.begin(), ref.end(),
+                            [&](const std::string& l) { return l.starts_with(prefix); }))
+        << owners[i] << ": " << batch.records[i].message;
+  }
+  EXPECT_GT(ref.size(), 150u);
+}
+
+// Splits every file of a corpus case into chunks of `chunk_bytes` and matches each batch.
+Lines corpus_hits(const Engines& e, const fs::path& dir, size_t chunk_bytes) {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::recursive_directory_iterator(dir))
+    if (entry.is_regular_file()) files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  FileTable table;
+  Problems problems;
+  formats::ChunkerOptions opts;
+  opts.chunk_bytes = chunk_bytes;
+  formats::Chunker chunker(opts, problems);
+  Lines all;
+  formats::RecordBatch batch;
+  for (const auto& path : files) {
+    FileInfo info;
+    info.member = fs::relative(path, dir).string();
+    info.display = info.member;
+    const FileInfo* fi = &table.add(info);
+    std::string bytes = test::read_file(path.string());
+    chunker.feed(fi, bytes, true, [&](std::unique_ptr<formats::Chunk> chunk) {
+      batch.clear();
+      formats::split(*chunk, batch, problems);
+      for (auto& r : batch.records) r.res.container = fi->member;  // names the file in dumps
+      Lines got = expect_all_agree(e, batch, fi->member);
+      all.insert(all.end(), got.begin(), got.end());
+      batch.clear();
+    });
+  }
+  return all;
+}
+
+TEST(Engines, EveryCorpusCaseGivesTheSameHitsInSmallAndLargeChunks) {
+  if (!hyperscan_available()) GTEST_SKIP() << "built without Hyperscan";
+  auto texts = rules::embedded_rule_texts();
+  auto rules = rules::load_rules(texts);
+  ASSERT_TRUE(rules) << rules.error().message;
+  Engines e = compile_both(*rules);
+  ASSERT_TRUE(e.re2 && e.hs);
+  size_t cases = 0;
+  for (const auto& entry : fs::directory_iterator(test::corpus(""))) {
+    if (!entry.is_directory()) continue;
+    ++cases;
+    Lines large = corpus_hits(e, entry.path(), 8 << 20);
+    Lines small = corpus_hits(e, entry.path(), 4 << 10);
+    std::sort(large.begin(), large.end());
+    std::sort(small.begin(), small.end());
+    EXPECT_EQ(small, large) << entry.path();
+    EXPECT_FALSE(large.empty()) << entry.path();
+  }
+  EXPECT_GE(cases, 4u);
+}
+
+const char* kEdgeRules = R"y(id: edge.anchored
+title: t
+severity: low
+kind: symptom
+signals:
+  - regex: '^panic: (?P<what>\w+)$'
+  - regex: '\Afatal\z'
+---
+id: edge.across
+title: t
+severity: low
+kind: symptom
+signals:
+  - regex: 'alpha\s+beta'
+  - regex: 'gamma[^x]delta'
+---
+id: edge.fold
+title: t
+severity: low
+kind: symptom
+signals:
+  - regex: '(?i)permission denied'
+  - regex: 'directory [‘'']/(?P<dir>[^’'']+)[’'']'
+---
+id: edge.empty
+title: t
+severity: low
+kind: symptom
+signals:
+  - regex: 'x*'
+    unless: 'quiet'
+---
+id: edge.word
+title: t
+severity: low
+kind: symptom
+signals:
+  - regex: '\bOOMKilled\b'
+)y";
+
+TEST(Engines, EdgeCasesOfScanningManyMessagesAtOnce) {
+  if (!hyperscan_available()) GTEST_SKIP() << "built without Hyperscan";
+  auto rules = test::rules_from_yaml(kEdgeRules);
+  Engines e = compile_both(rules);
+  ASSERT_TRUE(e.re2 && e.hs);
+  formats::RecordBatch batch;
+  std::vector<std::string> texts = {
+      "panic: boom",                 // anchored both ends
+      "x panic: boom",               // not at the start
+      "fatal",                       // \A...\z
+      "fatal\nnext line",            // \z is the end of the message, not of a line
+      "alpha",                       // with the next message would make "alpha\nbeta"
+      "beta",
+      "gamma",
+      "delta",
+      "PERMISSION DENIED on /data",  // ASCII case folding
+      "perm\xc5\xbfion denied",      // non-ASCII (U+017F): the RE2::Set decides, not Hyperscan
+      "mkdir: cannot create directory \xe2\x80\x98/var/lib/data\xe2\x80\x99: Permission denied",
+      "mkdir: cannot create directory '/srv/www': Permission denied",
+      "pod OOMKilled",
+      "\xff\xfe binary OOMKilled junk",  // invalid UTF-8 around a word
+      "quiet please",
+      "",
+  };
+  for (size_t i = 0; i < texts.size(); ++i)
+    batch.records.push_back(test::record(texts[i], SourceKind::log, i + 1));
+  Lines ref = expect_all_agree(e, batch, "edges");
+  const Lines expected = {
+      ":1 edge.anchored s0 m1 what=boom", ":1 edge.empty s0 m1",
+      ":2 edge.empty s0 m1",              ":3 edge.anchored s1 m2",
+      ":3 edge.empty s0 m1",              ":4 edge.empty s0 m1",
+      ":5 edge.empty s0 m1",              ":6 edge.empty s0 m1",
+      ":7 edge.empty s0 m1",              ":8 edge.empty s0 m1",
+      ":9 edge.empty s0 m1",              ":9 edge.fold s0 m1",
+      ":10 edge.empty s0 m1",             ":11 edge.empty s0 m1",
+      ":11 edge.fold s0 m3",              ":12 edge.empty s0 m1",
+      ":12 edge.fold s0 m3",              ":13 edge.empty s0 m1",
+      ":13 edge.word s0 m1",              ":14 edge.empty s0 m1",
+      ":14 edge.word s0 m1",
+  };
+  EXPECT_EQ(ref, expected);
+}
+
+TEST(Engines, ArenaMessagesAndSlicesBiggerThanOneScan) {
+  if (!hyperscan_available()) GTEST_SKIP() << "built without Hyperscan";
+  auto rules = test::rules_from_yaml(kEdgeRules);
+  Engines e = compile_both(rules);
+  ASSERT_TRUE(e.re2 && e.hs);
+  formats::RecordBatch batch;
+  // 3000 messages of ~300 bytes (several Hyperscan slices), every 7th a hit, some built in the
+  // arena (as JSON unescaping does), and one message far larger than a slice.
+  std::string big(600 << 10, 'z');
+  big += " pod OOMKilled";
+  std::vector<std::string> owned;
+  owned.reserve(3001);
+  for (int i = 0; i < 3000; ++i) {
+    std::string text = fmt::format("{:0>280} {}", i, i % 7 == 0 ? "PERMISSION denied" : "ok");
+    owned.push_back(std::move(text));
+  }
+  owned.push_back(big);
+  for (size_t i = 0; i < owned.size(); ++i) {
+    std::string_view msg = owned[i];
+    if (i % 5 == 0) msg = batch.arena.keep(msg);
+    batch.records.push_back(test::record(msg, SourceKind::log, i + 1));
+  }
+  Lines ref = expect_all_agree(e, batch, "slices");
+  const auto fold = std::count_if(ref.begin(), ref.end(), [](const std::string& l) {
+    return l.find(" edge.fold ") != std::string::npos;
+  });
+  EXPECT_EQ(fold, 429);  // ceil(3000 / 7)
+  EXPECT_EQ(ref.back(), ":3001 edge.word s0 m1");
+}
+
+}  // namespace
+}  // namespace kdx::match
