@@ -4,7 +4,9 @@
 #include <fmt/format.h>
 
 #include "analyze/unmatched.h"
+#include "analyze/analyze.h"
 #include "cli/commands.h"
+#include "core/text.h"
 #include "core/text.h"
 #include "match/match.h"
 #include "pipeline/pipeline.h"
@@ -29,9 +31,21 @@ std::string selectors_text(const rules::Signal& s) {
   return out;
 }
 
+// "10m", "1h30m", "45s": how rule authors write windows.
+std::string duration_text(int64_t ns) {
+  int64_t secs = ns / kNsPerSecond;
+  std::string out;
+  for (auto [unit, name] : {std::pair<int64_t, const char*>{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}})
+    if (secs >= unit) {
+      out += fmt::format("{}{}", secs / unit, name);
+      secs %= unit;
+    }
+  return out.empty() ? "0s" : out;
+}
+
 std::string condition_text(const rules::Condition& c) {
   std::string out = fmt::format("at least {} occurrence{}", c.min_count, c.min_count == 1 ? "" : "s");
-  if (c.window_ns) out += fmt::format(" within {}s", c.window_ns / kNsPerSecond);
+  if (c.window_ns) out += " within " + duration_text(c.window_ns);
   if (c.all_signals) out += ", every signal";
   return out;
 }
@@ -42,24 +56,84 @@ std::string list_text(const std::vector<std::string>& v) {
   return out;
 }
 
-std::string show_rule(const rules::Rule& r, bool explain) {
+// Words re-flowed into lines of at most `width` columns, each prefixed by `indent`.
+std::string wrap_words(std::string_view text, size_t width, std::string_view indent) {
+  std::string out, line;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find_first_of(" \n", start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view word = text.substr(start, end - start);
+    start = end + 1;
+    if (word.empty()) continue;
+    if (!line.empty() && indent.size() + line.size() + 1 + word.size() > width) {
+      out += std::string(indent) + line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + std::string(word);
+  }
+  if (!line.empty()) out += std::string(indent) + line + "\n";
+  return out;
+}
+
+std::string explains_text(const rules::Rule& r, const rules::RuleSet& rules) {
+  std::string out;
+  for (const auto& id : r.explains) {
+    auto ix = rules.find(id);
+    out += fmt::format("  {}{}\n", id, ix ? " — " + rules[*ix].title : "");
+  }
+  return out;
+}
+
+// `kdx patterns show`: the rule as its author sees it, regexes and all.
+std::string show_rule(const rules::Rule& r, const rules::RuleSet& rules) {
   std::string out = fmt::format("{}  [{} {}]  {}\n", r.id, to_string(r.severity), to_string(r.kind), r.title);
   out += fmt::format("  defined at {}:{}\n", r.file, r.line);
   if (!r.category.empty()) out += fmt::format("  category: {}\n", r.category);
-  if (!r.description.empty()) out += fmt::format("\n{}\n", r.description);
-  out += "\nEvidence it looks for (RE2, matched against each record's message):\n";
+  if (!r.description.empty()) out += "\n" + wrap_words(r.description, 100, "");
+  out += "\nSignals (RE2, matched against each record's message):\n";
   for (const auto& s : r.signals) out += fmt::format("  {}: {}{}\n", s.name, s.regex, selectors_text(s));
   out += fmt::format("Reported when: {} on one resource\n", condition_text(r.condition));
-  if (!r.explains.empty()) out += fmt::format("Explains: {}\n", list_text(r.explains));
-  if (!r.fix.empty()) out += fmt::format("\nFix:\n{}\n", r.fix);
+  if (!r.explains.empty()) out += "Explains:\n" + explains_text(r, rules);
+  if (!r.fix.empty()) out += fmt::format("\nFix:\n{}\n", trim(r.fix));
   if (!r.references.empty()) {
     out += "\nReferences:\n";
     for (const auto& ref : r.references) out += "  " + ref + "\n";
   }
-  if (!explain && !r.examples.empty()) {
+  if (!r.examples.empty()) {
     out += "\nExamples:\n";
     for (const auto& e : r.examples) out += fmt::format("  {} {}\n", e.should_match ? "match:   " : "no_match:", e.text);
   }
+  return out;
+}
+
+// `kdx explain`: what a support engineer reads before answering a ticket — the lines the
+// rule recognises rather than its regexes, and the fix with its blanks named.
+std::string explain_rule(const rules::Rule& r, const rules::RuleSet& rules) {
+  std::string out = fmt::format("{} — {}\n", r.id, r.title);
+  out += fmt::format("{} {}{}\n", to_string(r.severity), to_string(r.kind),
+                     r.category.empty() ? "" : ", category " + r.category);
+  if (!r.description.empty()) out += "\n" + wrap_words(r.description, 100, "");
+  out += "\nLooks like:\n";
+  for (const auto& e : r.examples)
+    if (e.should_match) out += "  " + e.text + "\n";
+  bool any_negative = false;
+  for (const auto& e : r.examples)
+    if (!e.should_match) {
+      if (!any_negative) out += "Not to be confused with:\n";
+      any_negative = true;
+      out += "  " + e.text + "\n";
+    }
+  out += fmt::format("\nReported when: {} on one resource", condition_text(r.condition));
+  out += r.condition.min_count > 1 ? "; fewer are listed as transient (info).\n" : ".\n";
+  if (!r.explains.empty()) out += "\nExplains (folded under it on the same resource):\n" + explains_text(r, rules);
+  if (!r.fix.empty()) out += "\nFix (<name> is filled from the evidence in a report):\n" +
+                             std::string(trim(analyze::fill_placeholders(r.fix, {}))) + "\n";
+  if (!r.references.empty()) {
+    out += "\nReferences:\n";
+    for (const auto& ref : r.references) out += "  " + ref + "\n";
+  }
+  out += fmt::format("\nDefined at {}:{} (kdx patterns show {} for its regexes)\n", r.file, r.line, r.id);
   return out;
 }
 
@@ -251,7 +325,8 @@ int run_patterns(const PatternsArgs& args, std::FILE* out, std::FILE* err) {
       print(err, fmt::format("kdx: no rule with id '{}' (see 'kdx patterns list')\n", args.arg));
       return kExitUsage;
     }
-    print(out, show_rule((*rules)[*ix], args.action == "explain"));
+    const rules::Rule& rule = (*rules)[*ix];
+    print(out, args.action == "explain" ? explain_rule(rule, *rules) : show_rule(rule, *rules));
     return kExitOk;
   }
   if (args.action == "export") {

@@ -98,8 +98,10 @@ TEST(Cli, PatternsCommands) {
   EXPECT_NE(exp.out.find("wrong ownership"), std::string::npos);
   auto explain = run_kdx("explain volume.wrong-ownership");
   EXPECT_EQ(explain.exit_code, 0);
-  EXPECT_NE(explain.out.find("Explains: container.crashloop"), std::string::npos);
-  EXPECT_NE(explain.out.find("Fix:"), std::string::npos);
+  EXPECT_NE(explain.out.find("Explains (folded under it on the same resource):\n  container.crashloop — "), std::string::npos);
+  EXPECT_NE(explain.out.find("Looks like:\n"), std::string::npos);
+  EXPECT_EQ(explain.out.find("(?P<"), std::string::npos);  // no raw regex in explain
+  EXPECT_NE(explain.out.find("\nFix (<name> is filled from the evidence in a report):\n"), std::string::npos);
 }
 
 }  // namespace
