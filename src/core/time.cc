@@ -19,6 +19,9 @@ bool digits(std::string_view s, size_t pos, size_t n, int* out) {
   return true;
 }
 
+constexpr int64_t kMaxDurationSeconds = 100ll * 366 * 86400;
+constexpr int64_t kMaxDurationNs = kMaxDurationSeconds * kNsPerSecond;
+
 constexpr std::array<std::string_view, 12> kMonths = {"jan", "feb", "mar", "apr", "may", "jun",
                                                       "jul", "aug", "sep", "oct", "nov", "dec"};
 
@@ -50,7 +53,8 @@ int year_of(Timestamp ts) {
 
 std::optional<Timestamp> make_utc(int year, int month, int day, int hour, int minute, int second,
                                   int64_t nanos) {
-  if (year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 ||
+  // Nanoseconds since 1970 in an int64 end on 2262-04-11: later years cannot be represented.
+  if (year < 1970 || year > 2261 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 ||
       hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60 || nanos < 0 ||
       nanos >= kNsPerSecond)
     return std::nullopt;
@@ -158,6 +162,9 @@ std::optional<int64_t> parse_duration(std::string_view s) {
       default: return std::nullopt;
     }
     ++i;
+    // At most ~100 years in all, so that the nanoseconds stay far inside an int64.
+    if (n * unit > kMaxDurationSeconds || total + n * unit * kNsPerSecond > kMaxDurationNs)
+      return std::nullopt;
     total += n * unit * kNsPerSecond;
   }
   return total;

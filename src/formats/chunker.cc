@@ -1,6 +1,7 @@
 #include "formats/chunker.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -17,6 +18,7 @@ void Chunker::start(const FileInfo* file) {
   file_ = file;
   detected_ = false;
   skipping_ = false;
+  skip_line_ = false;
   format_ = FormatId::text;
   pending_.clear();
   next_line_ = 1;
@@ -41,6 +43,15 @@ void Chunker::flush(const Emit& emit) { emit_prefix(pending_.size(), emit); }
 
 void Chunker::feed(const FileInfo* file, std::span<const char> bytes, bool eof, const Emit& emit) {
   if (file != file_) start(file);
+  if (skip_line_) {
+    const char* nl = static_cast<const char*>(std::memchr(bytes.data(), '\n', bytes.size()));
+    const size_t skip = nl ? static_cast<size_t>(nl - bytes.data()) + 1 : bytes.size();
+    if (nl) {
+      skip_line_ = false;
+      ++next_line_;
+    }
+    bytes = bytes.subspan(skip);
+  }
   if (!skipping_) pending_.append(bytes.data(), bytes.size());
   if (!detected_ && (pending_.size() >= kDetectBytes || eof) && !pending_.empty()) {
     format_ = detect(file_->member, std::string_view(pending_).substr(0, kDetectBytes)).format;
@@ -57,7 +68,14 @@ void Chunker::feed(const FileInfo* file, std::span<const char> bytes, bool eof, 
         size_t cut = safe_cut(format_, pending_);
         if (cut == 0 && pending_.size() >= 2 * opts_.chunk_bytes) {
           // No record boundary in two chunks' worth: cut at the last newline, or anywhere.
+          // One line over kMaxRecordBytes is handed out this far (its record is cut and
+          // reported once) and the rest of it skipped: it costs no more than two chunks.
           size_t nl = pending_.rfind('\n');
+          if (nl == std::string::npos && pending_.size() > kMaxRecordBytes) {
+            emit_prefix(pending_.size(), emit);
+            skip_line_ = true;
+            break;
+          }
           cut = nl == std::string::npos ? pending_.size() : nl + 1;
         }
         if (cut == 0) break;

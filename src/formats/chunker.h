@@ -1,8 +1,10 @@
 // formats/chunker.h — the serial cutter between reading and parallel parsing.
 // Takes: each file's bytes in pieces (as ingest delivers them). Gives: Chunks cut at record
 // boundaries, at most chunk_bytes for line formats (a single record may exceed it), one per
-// file for whole-document formats. Detects each file's format from its head. The chunk size
-// never depends on the thread count, so output does not either. Used by one thread.
+// file for whole-document formats. A line with no newline in 2 x chunk_bytes and over
+// kMaxRecordBytes is handed out that far (the splitter cuts it to kMaxRecordBytes and reports
+// it) and the rest of the line is skipped. Detects each file's format from its head. The
+// chunk size never depends on the thread count, so output does not either. Used by one thread.
 #pragma once
 
 #include <functional>
@@ -41,6 +43,7 @@ class Chunker {
   const FileInfo* file_ = nullptr;
   bool detected_ = false;
   bool skipping_ = false;  // binary file, or a document over its limit
+  bool skip_line_ = false;  // dropping the rest of an overlong line, up to its newline
   FormatId format_ = FormatId::text;
   std::string pending_;
   uint64_t next_line_ = 1;

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "formats/line_util.h"
 
@@ -26,6 +27,7 @@ Timestamp realtime_ts(std::string_view usec) {
     if (c < '0' || c > '9') return {};
     v = v * 10 + (c - '0');
   }
+  if (v > std::numeric_limits<int64_t>::max() / 1000) return {};  // past 2262: not a time
   return Timestamp{v * 1000};
 }
 

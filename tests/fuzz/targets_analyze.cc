@@ -1,0 +1,99 @@
+// Fuzz target for the whole analysis: the bytes as one input file, run through the pipeline
+// with the embedded pattern database, rendered as JSON and as text. The JSON must parse
+// (valid UTF-8 included, whatever bytes the input had) and, without colour, the text report
+// must be valid UTF-8 with no control character but '\n': a hostile log can neither corrupt
+// nor drive the terminal.
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <simdjson.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <memory>
+#include <string>
+
+#include "core/assert.h"
+#include "fuzz/targets.h"
+#include "pipeline/pipeline.h"
+#include "report/report.h"
+
+namespace kdx::fuzz {
+namespace {
+
+struct Database {
+  rules::RuleSet rules;
+  std::unique_ptr<match::Matcher> matcher;
+};
+
+const Database& database() {
+  static const Database* db = [] {
+    auto* d = new Database;
+    auto texts = rules::embedded_rule_texts();
+    auto set = rules::load_rules(texts);
+    KDX_ASSERT(set.has_value());
+    d->rules = std::move(*set);
+    auto m = match::Matcher::compile(d->rules);
+    KDX_ASSERT(m.has_value());
+    d->matcher = std::make_unique<match::Matcher>(std::move(*m));
+    return d;
+  }();
+  return *db;
+}
+
+// Valid UTF-8 with no C1 control (U+0080..U+009F: CSI and friends drive terminals too).
+bool valid_utf8_without_c1(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const size_t n = c < 0x80                 ? 1
+                     : c >= 0xC2 && c <= 0xDF ? 2
+                     : c >= 0xE0 && c <= 0xEF ? 3
+                     : c >= 0xF0 && c <= 0xF4 ? 4
+                                              : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    if (c == 0xC2 && static_cast<unsigned char>(s[i + 1]) <= 0x9F) return false;
+    i += n;
+  }
+  return true;
+}
+
+}  // namespace
+
+void fuzz_analyze(std::span<const uint8_t> data) {
+  const Database& db = database();
+  const int fd = memfd_create("kdx-fuzz", MFD_CLOEXEC);
+  KDX_ASSERT(fd >= 0);
+  size_t off = 0;
+  while (off < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + off, data.size() - off);
+    KDX_ASSERT(n > 0);
+    off += static_cast<size_t>(n);
+  }
+  pipeline::RunOptions opts;
+  opts.jobs = 1;
+  opts.limits.max_total_bytes = 4u << 20;
+  opts.chunker.chunk_bytes = 4096;  // several chunks per input: the cuts are exercised too
+  const std::string path = fmt::format("/proc/self/fd/{}", fd);
+  analyze::Analysis a = pipeline::analyze_inputs({path}, *db.matcher, opts);
+  ::close(fd);
+
+  report::ReportCtx ctx;
+  ctx.kdx_version = "fuzz";
+  fmt::memory_buffer json;
+  report::render_json(a, ctx, json);
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  KDX_ASSERT(parser.parse(json.data(), json.size()).get(root) == simdjson::SUCCESS);
+
+  fmt::memory_buffer text;
+  report::render_text(a, ctx, text);
+  const std::string_view t(text.data(), text.size());
+  for (char c : t) {
+    const auto u = static_cast<unsigned char>(c);
+    KDX_ASSERT(u == '\n' || (u >= 0x20 && u != 0x7F));
+  }
+  KDX_ASSERT(valid_utf8_without_c1(t));
+}
+
+}  // namespace kdx::fuzz
