@@ -60,7 +60,8 @@ class Source {
 // "<path>: cannot read: Permission denied", "<arg>: truncated gzip input (after N bytes)" (N:
 // decompressed bytes handed out), "<arg>: decompressed size exceeds the limit of N bytes
 // (--max-bytes)", "<arg>: compression ratio exceeds N:1 (possible decompression bomb)".
-// Damage keeps what was decompressed before it, in libarchive's blocks (64 KiB for gzip).
+// Damage keeps what was decompressed before it, up to the last whole block (256 KiB with the
+// ISA-L gzip path, 64 KiB with libarchive's zlib fallback).
 Expected<std::unique_ptr<Source>> open_input(const std::string& arg, const Limits& limits,
                                              FileTable& files, Problems& problems);
 
