@@ -1,10 +1,13 @@
 // Reads rule documents with yaml-cpp (whose exceptions are caught here) into Rules, and
 // validates them. Every problem is collected before failing, like a compiler.
 #include <re2/re2.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <map>
+#include <optional>
 #include <set>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -40,6 +43,40 @@ class Loader {
 };
 
 int line_of(const YAML::Node& n) { return n.Mark().line + 1; }
+
+// Sees only where each document starts.
+class DocumentStarts final : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override { last = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+  YAML::Mark last;
+};
+
+// yaml-cpp 0.7's LoadAll never returns on a ',' at document level ("a: 1\n,"): it yields
+// empty documents at the same place forever and allocates until memory runs out. A first pass
+// over the document starts finds where the parser stops moving; null when it never does.
+// May throw YAML::Exception, as LoadAll would.
+std::optional<YAML::Mark> stall_of(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts starts;
+  int previous = -1;
+  while (parser.HandleNextDocument(starts)) {
+    if (starts.last.pos <= previous) return starts.last;
+    previous = starts.last.pos;
+  }
+  return std::nullopt;
+}
 
 std::string Loader::scalar(const YAML::Node& node, const char* field, Rule& r) {
   if (!node.IsScalar()) {
@@ -257,6 +294,10 @@ void Loader::read_rule(const YAML::Node& doc, const std::string& file) {
 void Loader::load_file(const RuleText& text) {
   std::vector<YAML::Node> docs;
   try {
+    if (auto stall = stall_of(text.text)) {
+      error(text.name, stall->line + 1, "", "invalid YAML: ',' outside a [ ] or { } collection");
+      return;
+    }
     docs = YAML::LoadAll(text.text);
   } catch (const YAML::Exception& e) {
     error(text.name, e.mark.line + 1, "", fmt::format("invalid YAML: {}", e.msg));

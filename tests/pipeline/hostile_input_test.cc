@@ -431,7 +431,8 @@ TEST_F(Hostile, FieldsOfTheWrongTypeAreReportedAndTheRestOfTheObjectIsUsed) {
   dir_.write(
       "b/pods.json",
       R"j({"kind":"PodList","items":[{"kind":"Pod",)j"
-      R"j("metadata":{"name":"postgres-0","namespace":"db"},"status":{"containerStatuses":[{"name":"postgres","restartCount":"many",)j"
+      R"j("metadata":{"name":"postgres-0","namespace":"db"},)j"
+      R"j("status":{"containerStatuses":[{"name":"postgres","restartCount":"many",)j"
       R"j("state":{"waiting":{"reason":"CrashLoopBackOff","message":42}},)j"
       R"j("lastState":{"terminated":{"reason":"OOMKilled","exitCode":"137"}}}]}}]})j"
       "\n");
@@ -578,6 +579,35 @@ TEST_F(Hostile, ARegexRe2RejectsExitsTwoNamingFileLineAndRule) {
                 ":7 (site.backref): unless regex does not compile with RE2: "
                 "invalid escape sequence: \\1 (RE2 has no look-around or back-references)\n");
   EXPECT_EQ(r.out, "");
+}
+
+// In a death-test child: a regression must fail, not take the machine's memory. The address
+// space is capped (not under ASan, whose shadow memory needs terabytes of it) and time is.
+void cap_memory_and_time() {
+#if !defined(__SANITIZE_ADDRESS__)
+  const rlimit cap{4ull << 30, 4ull << 30};
+  setrlimit(RLIMIT_AS, &cap);
+#endif
+  alarm(60);
+}
+
+std::string check_rule_file_loop(const std::string& rules, const std::string& dir,
+                                 const std::string& log) {
+  cap_memory_and_time();
+  auto r = run_cli({"analyze", "--extra-patterns", dir, log});
+  return differ("exit code", std::to_string(r.code), "2") +
+         differ("stderr", r.err,
+                "kdx: " + rules + ":4: invalid YAML: ',' outside a [ ] or { } collection\n");
+}
+
+// yaml-cpp 0.7's LoadAll would read a "," document as empty documents without end,
+// allocating until the machine runs out of memory; the loader stops it and names the line.
+TEST_F(Hostile, ARuleFileTheYamlParserCannotFinishExitsTwoNamingTheLine) {
+  const std::string rules = dir_.write("extra/loop.yaml", "id: site.loop\ntitle: t\n---\n,\n");
+  const std::string ok = dir_.write("ok.log", kOwnership);
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(exit_with(check_rule_file_loop(rules, dir_.path("extra"), ok)),
+              ::testing::ExitedWithCode(0), "");
 }
 
 }  // namespace
