@@ -7,30 +7,20 @@
 #include <vector>
 
 #include "formats/formats.h"
+#include "support/split_fixture.h"
 
 namespace kdx::formats {
 namespace {
 
-struct Split {
-  FileInfo file;
-  Chunk chunk;
-  RecordBatch batch;
-  Problems problems;
-};
+using test::Split;
 
 std::unique_ptr<Split> run(std::string_view bytes, uint64_t first_line = 1) {
-  auto s = std::make_unique<Split>();
-  s->file.display = "var/log/pods/db_postgres-0_1234/postgres/0.log";
-  s->file.resource.ns = "db";
-  s->file.resource.pod = "postgres-0";
-  s->file.resource.container = "postgres";
-  s->chunk.file = &s->file;
-  s->chunk.format = FormatId::cri;
-  s->chunk.first_line = first_line;
-  s->chunk.bytes.reserve(bytes.size() + kChunkPadding);
-  s->chunk.bytes.assign(bytes);
-  split(s->chunk, s->batch, s->problems);
-  return s;
+  FileInfo file;
+  file.display = "var/log/pods/db_postgres-0_1234/postgres/0.log";
+  file.resource.ns = "db";
+  file.resource.pod = "postgres-0";
+  file.resource.container = "postgres";
+  return test::split_as(FormatId::cri, bytes, std::move(file), first_line);
 }
 
 // "line|time|level|text"

@@ -6,26 +6,17 @@
 #include <vector>
 
 #include "formats/formats.h"
+#include "support/split_fixture.h"
 
 namespace kdx::formats {
 namespace {
 
-struct Split {
-  FileInfo file;
-  Chunk chunk;
-  RecordBatch batch;
-  Problems problems;
-};
+using test::Split;
 
 std::unique_ptr<Split> run(std::string_view bytes) {
-  auto s = std::make_unique<Split>();
-  s->file.display = "node1/journal.export";
-  s->chunk.file = &s->file;
-  s->chunk.format = FormatId::journald_export;
-  s->chunk.bytes.reserve(bytes.size() + kChunkPadding);
-  s->chunk.bytes.assign(bytes);
-  split(s->chunk, s->batch, s->problems);
-  return s;
+  FileInfo file;
+  file.display = "node1/journal.export";
+  return test::split_as(FormatId::journald_export, bytes, std::move(file));
 }
 
 // A binary field: "KEY\n" + little-endian 64-bit length + data + "\n".

@@ -6,27 +6,18 @@
 #include <vector>
 
 #include "formats/formats.h"
+#include "support/split_fixture.h"
 
 namespace kdx::formats {
 namespace {
 
-struct Split {
-  FileInfo file;
-  Chunk chunk;
-  RecordBatch batch;
-  Problems problems;
-};
+using test::Split;
 
 std::unique_ptr<Split> run(std::string_view bytes) {
-  auto s = std::make_unique<Split>();
-  s->file.display = "sos_commands/logs/journalctl.json";
-  s->file.resource.node = "from-layout";
-  s->chunk.file = &s->file;
-  s->chunk.format = FormatId::journald_json;
-  s->chunk.bytes.reserve(bytes.size() + kChunkPadding);
-  s->chunk.bytes.assign(bytes);
-  split(s->chunk, s->batch, s->problems);
-  return s;
+  FileInfo file;
+  file.display = "sos_commands/logs/journalctl.json";
+  file.resource.node = "from-layout";
+  return test::split_as(FormatId::journald_json, bytes, std::move(file));
 }
 
 // "line|time|level|node|unit|message"

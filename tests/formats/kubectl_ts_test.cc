@@ -6,30 +6,20 @@
 #include <vector>
 
 #include "formats/formats.h"
+#include "support/split_fixture.h"
 
 namespace kdx::formats {
 namespace {
 
-struct Split {
-  FileInfo file;
-  Chunk chunk;
-  RecordBatch batch;
-  Problems problems;
-};
+using test::Split;
 
 std::unique_ptr<Split> run(std::string_view bytes, uint64_t first_line = 1) {
-  auto s = std::make_unique<Split>();
-  s->file.display = "ns/web-0/app.log";
-  s->file.resource.ns = "shop";
-  s->file.resource.pod = "web-0";
-  s->file.resource.container = "app";
-  s->chunk.file = &s->file;
-  s->chunk.format = FormatId::kubectl_ts;
-  s->chunk.first_line = first_line;
-  s->chunk.bytes.reserve(bytes.size() + kChunkPadding);
-  s->chunk.bytes.assign(bytes);
-  split(s->chunk, s->batch, s->problems);
-  return s;
+  FileInfo file;
+  file.display = "ns/web-0/app.log";
+  file.resource.ns = "shop";
+  file.resource.pod = "web-0";
+  file.resource.container = "app";
+  return test::split_as(FormatId::kubectl_ts, bytes, std::move(file), first_line);
 }
 
 // "line|time|level|message"

@@ -6,30 +6,21 @@
 #include <vector>
 
 #include "formats/formats.h"
+#include "support/split_fixture.h"
 
 namespace kdx::formats {
 namespace {
 
-struct Split {
-  FileInfo file;
-  Chunk chunk;
-  RecordBatch batch;
-  Problems problems;
-};
+using test::Split;
 
 std::unique_ptr<Split> run(std::string_view bytes, int year_hint = 2026,
                            Timestamp mtime = Timestamp{}) {
-  auto s = std::make_unique<Split>();
-  s->file.display = "host/var/log/syslog";
-  s->file.year_hint = year_hint;
-  s->file.mtime = mtime;
-  s->file.resource.node = "from-layout";
-  s->chunk.file = &s->file;
-  s->chunk.format = FormatId::syslog;
-  s->chunk.bytes.reserve(bytes.size() + kChunkPadding);
-  s->chunk.bytes.assign(bytes);
-  split(s->chunk, s->batch, s->problems);
-  return s;
+  FileInfo file;
+  file.display = "host/var/log/syslog";
+  file.year_hint = year_hint;
+  file.mtime = mtime;
+  file.resource.node = "from-layout";
+  return test::split_as(FormatId::syslog, bytes, std::move(file));
 }
 
 // "line|time|level|node|unit|message"

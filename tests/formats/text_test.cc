@@ -7,28 +7,18 @@
 #include <vector>
 
 #include "formats/formats.h"
+#include "support/split_fixture.h"
 
 namespace kdx::formats {
 namespace {
 
-struct Split {
-  FileInfo file;
-  Chunk chunk;
-  RecordBatch batch;
-  Problems problems;
-};
+using test::Split;
 
 std::unique_ptr<Split> run(std::string_view bytes, uint64_t first_line = 1) {
-  auto s = std::make_unique<Split>();
-  s->file.display = "app.log";
-  s->file.year_hint = 2026;
-  s->chunk.file = &s->file;
-  s->chunk.format = FormatId::text;
-  s->chunk.first_line = first_line;
-  s->chunk.bytes.reserve(bytes.size() + kChunkPadding);
-  s->chunk.bytes.assign(bytes);
-  split(s->chunk, s->batch, s->problems);
-  return s;
+  FileInfo file;
+  file.display = "app.log";
+  file.year_hint = 2026;
+  return test::split_as(FormatId::text, bytes, std::move(file), first_line);
 }
 
 // One line per record: "line|time|level|text".
