@@ -371,6 +371,12 @@ char first_non_space(std::string_view s) {
 Detection detect(std::string_view path, std::string_view head) {
   head = head.substr(0, kHeadLimit);
   if (head.starts_with(kBom)) head.remove_prefix(kBom.size());
+  // A log that starts with a run of NULs is usually text after a hole: copytruncate rotated it
+  // while the writer, not in append mode, kept its offset. The text after the hole decides.
+  if (const size_t text = head.find_first_not_of('\0'); text > 0 && text != head.npos) {
+    const Detection d = detect(path, head.substr(text));
+    if (d.format != FormatId::binary) return d;
+  }
   if (all_whitespace(head)) return {FormatId::text, 10, "empty"};
   if (is_journald_export(head))
     return {FormatId::journald_export, 95, "KEY=value fields with __CURSOR/__REALTIME_TIMESTAMP"};

@@ -44,7 +44,7 @@ class ExportParser {
         end_entry();
         continue;
       }
-      if (!field()) return;  // a corrupt field: keep what came before, stop here
+      if (!field() && !resync()) return;  // a corrupt field: drop its entry, find the next
     }
     end_entry();
   }
@@ -65,8 +65,37 @@ class ExportParser {
     entry_ = JournalEntry{};
   }
 
+  // A corrupt field: its entry is dropped and reading resumes at the next entry, so one bad
+  // length does not cost the rest of the journal. The message says which happened.
   bool stop(uint64_t line, std::string message) {
     problems_.push_back({where(in_, line), std::move(message)});
+    bad_field_start_ = field_start_;
+    return false;
+  }
+
+  // The next entry after a corrupt field: a blank line followed by "NAME=" or "NAME\n" with a
+  // valid field name (binary data may hold blank lines too, so the name is checked). Searched
+  // from the corrupt field's own line, since its length cannot be trusted.
+  bool resync() {
+    const std::string_view b = in_.bytes;
+    Problem& p = problems_.back();
+    in_entry_ = false;
+    entry_ = JournalEntry{};
+    for (size_t at = b.find("\n\n", bad_field_start_); at != std::string_view::npos;
+         at = b.find("\n\n", at + 1)) {
+      const size_t start = at + 2;
+      const size_t nl = std::min(b.find('\n', start), b.size());
+      const std::string_view head = b.substr(start, nl - start);
+      const std::string_view name = head.substr(0, std::min(head.find('='), head.size()));
+      if (!is_journal_field_name(name) || (nl == b.size() && name.size() == head.size())) continue;
+      // Recount lines from the field's start: pos_ may lie past the boundary.
+      line_ = field_line_;
+      pos_ = bad_field_start_;
+      advance(start - pos_);
+      p.message += fmt::format("; entry dropped, resumed at line {}", line_);
+      return true;
+    }
+    if (bad_field_start_ < b.size()) p.message += "; the rest of the file is skipped";
     return false;
   }
 
@@ -77,6 +106,8 @@ class ExportParser {
       entry_line_ = line_;
     }
     const uint64_t field_line = line_;
+    field_start_ = pos_;
+    field_line_ = line_;
     const size_t nl = std::min(b.find('\n', pos_), b.size());
     const size_t eq = b.substr(pos_, nl - pos_).find('=');
     if (eq != std::string_view::npos) {
@@ -86,11 +117,14 @@ class ExportParser {
     }
     const std::string_view key = b.substr(pos_, nl - pos_);
     if (!is_journal_field_name(key))
-      return stop(field_line, "journald export: malformed field name, stopped reading");
+      return stop(field_line, "journald export: malformed field name");
     const std::string k(key);
     advance(std::min(nl + 1, b.size()) - pos_);
-    if (b.size() - pos_ < 8)
-      return stop(field_line, fmt::format("journald export: field {} is cut before its length", k));
+    if (b.size() - pos_ < 8) {  // the input ends here: nothing to resume at
+      stop(field_line, fmt::format("journald export: field {} is cut before its length", k));
+      bad_field_start_ = b.size();
+      return false;
+    }
     uint64_t len = 0;
     for (int i = 7; i >= 0; --i) len = (len << 8) | static_cast<unsigned char>(b[pos_ + i]);
     advance(8);
@@ -119,6 +153,8 @@ class ExportParser {
   Problems& problems_;
   size_t pos_ = 0;
   uint64_t line_;
+  size_t field_start_ = 0, bad_field_start_ = 0;  // where the field being read began
+  uint64_t field_line_ = 0;
   bool in_entry_ = false;
   uint64_t entry_line_ = 0;
   JournalEntry entry_;

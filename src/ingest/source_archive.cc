@@ -50,6 +50,8 @@ struct Level {
   bool peek_pending = false;
   bool parent_failed = false;  // the parent hit a fatal error while this level read from it
   std::unique_ptr<GzipInflater> gz;  // ISA-L inflating this level's stream, if it is gzip
+  std::optional<std::string_view> first_inflated;  // gz's first block, read before bidding
+  bool first_inflated_pending = false;
 };
 
 std::string error_text(archive* a) {
@@ -112,8 +114,15 @@ la_ssize_t read_parent_member(archive* a, void* client, const void** buf) {
 
 // A level whose stream ISA-L inflates: libarchive reads the inflated bytes.
 la_ssize_t read_inflated(archive* a, void* client, const void** buf) {
-  GzipInflater& gz = *static_cast<Level*>(client)->gz;
-  auto got = gz.read();
+  Level& l = *static_cast<Level*>(client);
+  GzipInflater& gz = *l.gz;
+  std::optional<std::string_view> got;
+  if (l.first_inflated_pending) {
+    l.first_inflated_pending = false;
+    got = l.first_inflated;
+  } else {
+    got = gz.read();
+  }
   if (!got) {
     archive_set_error(a, EIO, "%s", gz.error().c_str());
     return -1;
@@ -122,11 +131,25 @@ la_ssize_t read_inflated(archive* a, void* client, const void** buf) {
   return static_cast<la_ssize_t>(got->size());
 }
 
-void configure(archive* a, Container kind, bool inflated) {
+// Reads the first inflated block of a gzip level before libarchive bids on it, and says
+// whether it may be a tar. libarchive's tar bidder takes a leading all-zero block for an end
+// of archive, so a gzipped log that starts with a run of NULs (the hole a copytruncate leaves
+// when the writer does not append) would read as an empty tar. A tar's end is followed by
+// nothing but zeros; a zero block followed by data in the same block is no tar.
+bool peek_inflated(Level& l) {
+  l.first_inflated = l.gz->read();
+  l.first_inflated_pending = true;
+  if (!l.first_inflated || l.first_inflated->empty()) return true;
+  const std::string_view block = *l.first_inflated;
+  const size_t data = block.find_first_not_of('\0');
+  return data < 512 || data == std::string_view::npos;
+}
+
+void configure(archive* a, Container kind, bool inflated, bool may_be_tar = true) {
   if (inflated) {
     // Already decompressed: a tar, a zip or one file. A compressed file inside comes out as
     // one raw entry, and on_entry opens a nested level for it.
-    archive_read_support_format_tar(a);
+    if (may_be_tar) archive_read_support_format_tar(a);
     archive_read_support_format_zip(a);
     archive_read_support_format_raw(a);
     archive_read_support_format_empty(a);
@@ -257,7 +280,7 @@ ArchiveSource::ArchiveSource(Input& in, InputStream stream, StreamNames names, C
       *bytes = *got;
       return true;
     });
-    configure(a, kind, true);
+    configure(a, kind, true, peek_inflated(*level));
     archive_read_set_read_callback(a, read_inflated);
     archive_read_set_callback_data(a, level.get());
   } else {
@@ -414,7 +437,7 @@ void ArchiveSource::open_nested(Level& parent, const EntryNames& entry, std::str
     level->gz = std::make_unique<GzipInflater>([self](std::string_view* bytes, std::string* error) {
       return pull_parent(self, bytes, error);
     });
-    configure(a, kind, true);
+    configure(a, kind, true, peek_inflated(*level));
     archive_read_set_read_callback(a, read_inflated);
   } else {
     configure(a, kind, false);

@@ -87,19 +87,39 @@ TEST(JournaldExport, EntryWithoutMessageIsSkippedAndLastEntryNeedsNoBlankLine) {
                 "publickey"}));
 }
 
-TEST(JournaldExport, BogusLengthStopsButKeepsEarlierEntries) {
+TEST(JournaldExport, BogusLengthDropsItsEntryAndResumesAtTheNext) {
   const std::string bad = "__CURSOR=s=2\n" + binary_field("MESSAGE", "short", 1000000000) +
                           "\n__CURSOR=s=3\nMESSAGE=never read\n";
   auto s = run(kFirst + bad);
-  ASSERT_EQ(s->batch.records.size(), 1u);
+  ASSERT_EQ(s->batch.records.size(), 2u);
   EXPECT_EQ(s->batch.records[0].message,
             "I0604 10:00:00.000000    1234 server.go:1] Started kubelet");
+  EXPECT_EQ(s->batch.records[1].message, "never read");
+  EXPECT_EQ(s->batch.records[1].line, 15u);
   const size_t remaining = bad.size() - (std::string("__CURSOR=s=2\nMESSAGE\n").size() + 8);
   EXPECT_EQ(s->problems,
             (Problems{{"node1/journal.export:12",
                        fmt::format("journald export: field MESSAGE length 1000000000 exceeds the "
-                                   "remaining {} bytes",
+                                   "remaining {} bytes; entry dropped, resumed at line 15",
                                    remaining)}}));
+}
+
+// Resuming looks for a blank line followed by a real field: blank lines inside the corrupt
+// field's data do not count, and every corrupt entry costs only itself.
+TEST(JournaldExport, ResumesOnlyAtARealFieldAndAfterEachCorruptEntry) {
+  const std::string bad = "__CURSOR=s=2\n" + binary_field("MESSAGE", "a\n\nnot a field", 1u << 30) +
+                          "\n__CURSOR=s=3\n" + binary_field("MESSAGE", "b", 1u << 31) +
+                          "\n__CURSOR=s=4\nMESSAGE=kept\n";
+  auto s = run(kFirst + bad);
+  ASSERT_EQ(s->batch.records.size(), 2u);
+  EXPECT_EQ(s->batch.records[1].message, "kept");
+  ASSERT_EQ(s->problems.size(), 2u);
+  EXPECT_EQ(s->problems[0].where, "node1/journal.export:12");
+  EXPECT_TRUE(s->problems[0].message.ends_with("; entry dropped, resumed at line 17"))
+      << s->problems[0].message;
+  EXPECT_EQ(s->problems[1].where, "node1/journal.export:18");
+  EXPECT_TRUE(s->problems[1].message.ends_with("; entry dropped, resumed at line 21"))
+      << s->problems[1].message;
 }
 
 TEST(JournaldExport, CutLengthAndMalformedNames) {
@@ -110,7 +130,8 @@ TEST(JournaldExport, CutLengthAndMalformedNames) {
   auto junk = run(kFirst + "this is not a field\nMESSAGE=x\n");
   EXPECT_EQ(junk->batch.records.size(), 1u);
   EXPECT_EQ(junk->problems, (Problems{{"node1/journal.export:11",
-                                       "journald export: malformed field name, stopped reading"}}));
+                                       "journald export: malformed field name; the rest of the file "
+                                       "is skipped"}}));
 }
 
 }  // namespace

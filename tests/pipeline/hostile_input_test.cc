@@ -362,6 +362,22 @@ TEST_F(Hostile, NulBytesAreKeptAndEscapedInJsonAndText) {
   EXPECT_EQ(text.find('\0'), std::string::npos);
 }
 
+// A log that starts with a hole of NULs (copytruncate with a writer not in append mode), plain
+// and gzipped: read as the text after the hole, not as binary, and the .gz not as an empty tar
+// (libarchive takes a leading zero block for a tar's end).
+TEST_F(Hostile, ALogStartingWithAHoleOfNulsIsReadAsText) {
+  const std::string log = std::string(4096, '\0') + std::string(kOwnership) + "second line\n";
+  const std::string plain = dir_.write("hole.log", log);
+  const std::string gz = dir_.write("hole.log.1.gz", test::gzip_bytes(log));
+  auto a = run({plain, gz});
+  EXPECT_TRUE(a.problems.empty()) << joined(problem_texts(a.problems));
+  EXPECT_EQ(a.stats.files, 2u);
+  EXPECT_EQ(a.stats.records, 4u);
+  ASSERT_EQ(a.findings.size(), 1u);
+  EXPECT_EQ(a.findings[0].id, "volume.wrong-ownership");
+  EXPECT_EQ(a.findings[0].count, 2u);
+}
+
 // Whether `s` is valid UTF-8 (what a JSON parser and a terminal need).
 bool valid_utf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
@@ -465,7 +481,7 @@ std::string binary_field(std::string_view key, std::string_view data, uint64_t l
   return out;
 }
 
-TEST_F(Hostile, JournaldExportWithABogusLengthKeepsTheEntriesBefore) {
+TEST_F(Hostile, JournaldExportWithABogusLengthLosesOnlyThatEntry) {
   const std::string journal =
       "__CURSOR=s=1\n__REALTIME_TIMESTAMP=1780567200000000\n_HOSTNAME=node1\n"
       "SYSLOG_IDENTIFIER=postgres\nMESSAGE=" +
@@ -476,8 +492,8 @@ TEST_F(Hostile, JournaldExportWithABogusLengthKeepsTheEntriesBefore) {
   EXPECT_EQ(finding_count(a, "volume.wrong-ownership"), 1u);
   EXPECT_EQ(problem_texts(a.problems),
             Strings{path + ":9: journald export: field MESSAGE length 1099511627776 exceeds the "
-                           "remaining 34 bytes"});
-  EXPECT_EQ(a.stats.records, 1u);
+                           "remaining 34 bytes; entry dropped, resumed at line 12"});
+  EXPECT_EQ(a.stats.records, 2u);
 }
 
 // 3000 partial (P) lines of stdout (3 MiB) that no F line ever ends, between two stderr
