@@ -8,7 +8,10 @@
 # the medians and their ratios next to the targets of the throughput issue:
 #   kdx bundle.tar.gz  vs igzip -dc / gzip -dc / tar -xzf + rg
 #   kdx tree/          vs rg -j2 -c -f <kdx patterns export --regex>
-#   kdx -j1 vs -j2 on the tree, the embedded rules vs ten times as many, peak RSS.
+#   kdx -j1 vs -j2 on the tree, the embedded rules vs ten times as many (with the compiled
+#   Hyperscan database cached, and cold), kdx with and without the unrecognised-error miner
+#   (--no-unmatched), peak RSS.
+# kdx caches compiled databases in a private KDX_CACHE_DIR under WORK, never in ~/.cache.
 # Needs: kdx and kdx-datagen built (cmake -DKDX_BUILD_BENCH=ON), igzip (isal), rg (ripgrep),
 # gzip, tar, GNU time (/usr/bin/time) — scripts/deps.sh installs them.
 set -euo pipefail
@@ -99,12 +102,20 @@ PY
   sed -e 's/(?P<[A-Za-z_0-9]*>/(/g' -e 's/.*/(?:&)/' > "$work/regexes.txt"
 nregex=$(wc -l < "$work/regexes.txt")
 
+# kdx's compiled-database cache: a private one, warmed once per rule set before the timings;
+# the cold 10x row empties its own before every run.
+export KDX_CACHE_DIR=$work/cache
+cold_cache=$work/cache-cold
+rm -rf "$KDX_CACHE_DIR" "$cold_cache"
+"$kdx" analyze -j2 --patterns "$rules1" "$tree" > /dev/null
+"$kdx" analyze -j2 --patterns "$rules10" "$tree" > /dev/null
+kdx_cold() { rm -rf "$cold_cache"; KDX_CACHE_DIR=$cold_cache "$kdx" "$@"; }
+
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-seconds() {  # runs "$@" with output discarded; prints wall seconds
-  local s=$EPOCHREALTIME
-  "$@" >/dev/null 2>&1 || true
-  local e=$EPOCHREALTIME
-  awk -v s="$s" -v e="$e" 'BEGIN {printf "%.4f\n", e - s}' 
+measure() {  # runs "$@" (a command or a function) with output discarded; prints "wall cpu"
+  local TIMEFORMAT='%R %U %S' t
+  t=$( { time "$@" >/dev/null 2>&1; } 2>&1 ) || true
+  awk -v t="$t" 'BEGIN {split(t, a, " "); printf "%.3f %.3f\n", a[1], a[2] + a[3]}'
 }
 extract_rg() {  # tar -xzf then ripgrep, the way a person would read a bundle
   local dir
@@ -114,32 +125,46 @@ extract_rg() {  # tar -xzf then ripgrep, the way a person would read a bundle
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 
-declare -A T
+declare -A T C
 # Calibration: two gzip -dc at once against one. On an idle 2-core machine the pair takes as
 # long as one; on a shared one this says how much of the second core was really there.
 gzip_pair() { gzip -dc "$tgz" > /dev/null & gzip -dc "$tgz" > /dev/null; wait; }
-names=(kdx_tgz igzip gzip tar_rg kdx_tree rg kdx_tree_j1 kdx_tree_10x gzip_pair)
-for n in "${names[@]}"; do T[$n]=""; done
+names=(kdx_tgz igzip gzip tar_rg kdx_tree rg kdx_tree_j1 kdx_tree_10x kdx_tree_10x_cold
+       kdx_tree_nounm gzip_pair)
+for n in "${names[@]}"; do T[$n]="" C[$n]=""; done
+run() {  # run NAME COMMAND...: one timing of NAME, wall into T and CPU (user + sys) into C
+  local name=$1 w c
+  shift
+  read -r w c < <(measure "$@")
+  T[$name]+=" $w"
+  C[$name]+=" $c"
+}
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for ((r = 1; r <= reps; r++)); do
   echo "compare.sh: repetition $r of $reps" >&2
-  T[kdx_tgz]+=" $(seconds "$kdx" analyze -j2 --patterns "$rules1" "$tgz")"
-  T[igzip]+=" $(seconds sh -c "igzip -dc '$tgz' > /dev/null")"
-  T[gzip]+=" $(seconds sh -c "gzip -dc '$tgz' > /dev/null")"
-  T[tar_rg]+=" $(seconds extract_rg)"
-  T[kdx_tree]+=" $(seconds "$kdx" analyze -j2 --patterns "$rules1" "$tree")"
-  T[rg]+=" $(seconds rg -j2 -c -f "$work/regexes.txt" "$tree")"
-  T[kdx_tree_j1]+=" $(seconds "$kdx" analyze -j1 --patterns "$rules1" "$tree")"
-  T[kdx_tree_10x]+=" $(seconds "$kdx" analyze -j2 --patterns "$rules10" "$tree")"
-  T[gzip_pair]+=" $(seconds gzip_pair)"
+  run kdx_tgz "$kdx" analyze -j2 --patterns "$rules1" "$tgz"
+  run igzip sh -c "igzip -dc '$tgz' > /dev/null"
+  run gzip sh -c "gzip -dc '$tgz' > /dev/null"
+  run tar_rg extract_rg
+  run kdx_tree "$kdx" analyze -j2 --patterns "$rules1" "$tree"
+  run rg rg -j2 -c -f "$work/regexes.txt" "$tree"
+  run kdx_tree_j1 "$kdx" analyze -j1 --patterns "$rules1" "$tree"
+  run kdx_tree_10x "$kdx" analyze -j2 --patterns "$rules10" "$tree"
+  run kdx_tree_10x_cold kdx_cold analyze -j2 --patterns "$rules10" "$tree"
+  run kdx_tree_nounm "$kdx" analyze -j2 --no-unmatched --patterns "$rules1" "$tree"
+  run gzip_pair gzip_pair
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
-declare -A M
-for n in "${names[@]}"; do M[$n]=$(echo "${T[$n]}" | tr ' ' '\n' | grep . | median); done
+declare -A M MC
+for n in "${names[@]}"; do
+  M[$n]=$(echo "${T[$n]}" | tr ' ' '\n' | grep . | median)
+  MC[$n]=$(echo "${C[$n]}" | tr ' ' '\n' | grep . | median)
+done
 
 rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 rss_tgz=$(rss "$kdx" analyze -j2 --patterns "$rules1" "$tgz")
 rss_tree=$(rss "$kdx" analyze -j2 --patterns "$rules1" "$tree")
+rss_10x=$(rss "$kdx" analyze -j2 --patterns "$rules10" "$tree")
 
 files=$(find "$tree" -type f | wc -l)
 bytes=$(du -sb "$tree" | cut -f1)
@@ -148,15 +173,30 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "load average: $load_before (before), $load_after (after)"
 lines=$(find "$tree" -type f -exec cat {} + | wc -l)
 echo "data: seed $seed, $bytes bytes in $files files, $lines lines; bundle.tar.gz $(stat -c %s "$tgz") bytes; $nregex regexes"
-echo "medians of $reps alternated runs (seconds):"
-for n in "${names[@]}"; do printf '  %-14s %8.3f   (%s)\n' "$n" "${M[$n]}" "$(echo ${T[$n]})"; done
+echo "medians of $reps alternated runs: wall and CPU (user + sys) seconds, then each run's wall:"
+for n in "${names[@]}"; do
+  printf '  %-18s %8.3f %8.3f   (%s)\n' "$n" "${M[$n]}" "${MC[$n]}" "$(echo ${T[$n]})"
+done
 echo "ratios (target):"
 printf '  kdx tgz / igzip -dc         %6s  (<= 1.3)\n' "$(ratio "${M[kdx_tgz]}" "${M[igzip]}")"
 printf '  kdx tgz / gzip -dc          %6s  (<= 0.25)\n' "$(ratio "${M[kdx_tgz]}" "${M[gzip]}")"
 printf '  kdx tgz / tar -xzf + rg     %6s\n' "$(ratio "${M[kdx_tgz]}" "${M[tar_rg]}")"
 printf '  kdx tree / rg -j2 -c -f     %6s  (<= 0.6)\n' "$(ratio "${M[kdx_tree]}" "${M[rg]}")"
 printf '  kdx -j1 / kdx -j2 (tree)    %6s  (>= 1.7)\n' "$(ratio "${M[kdx_tree_j1]}" "${M[kdx_tree]}")"
-printf '  kdx 10x rules / 1x (tree)   %6s  (<= 1.3)\n' "$(ratio "${M[kdx_tree_10x]}" "${M[kdx_tree]}")"
-printf '  peak RSS kdx tgz / tree     %s / %s MiB  (<= 256)\n' "$((rss_tgz / 1024))" "$((rss_tree / 1024))"
+printf '  kdx 10x rules / 1x (tree)   %6s  (<= 1.3; compiled database cached)\n' \
+  "$(ratio "${M[kdx_tree_10x]}" "${M[kdx_tree]}")"
+printf '  kdx 10x rules cold / 1x     %6s  (first run of a rule set: Hyperscan compiles)\n' \
+  "$(ratio "${M[kdx_tree_10x_cold]}" "${M[kdx_tree]}")"
+printf '  kdx / kdx --no-unmatched    %6s  (<= 1.10: the unrecognised-error miner)\n' \
+  "$(ratio "${M[kdx_tree]}" "${M[kdx_tree_nounm]}")"
+echo "the same ratios by CPU seconds (steadier than wall time on a shared machine):"
+printf '  kdx -j2 / kdx -j1 CPU (tree) %5s  (the price of the second thread)\n' \
+  "$(ratio "${MC[kdx_tree]}" "${MC[kdx_tree_j1]}")"
+printf '  kdx 10x rules / 1x CPU       %5s  (cached) %s (cold)\n' \
+  "$(ratio "${MC[kdx_tree_10x]}" "${MC[kdx_tree]}")" \
+  "$(ratio "${MC[kdx_tree_10x_cold]}" "${MC[kdx_tree]}")"
+printf '  kdx / --no-unmatched CPU     %5s\n' "$(ratio "${MC[kdx_tree]}" "${MC[kdx_tree_nounm]}")"
+printf '  peak RSS kdx tgz / tree / 10x  %s / %s / %s MiB  (<= 256)\n' "$((rss_tgz / 1024))" \
+  "$((rss_tree / 1024))" "$((rss_10x / 1024))"
 printf '  cores really available      %6s  (2 gzip -dc at once vs one: 2.00 on an idle machine)\n' \
   "$(awk -v a="${M[gzip_pair]}" -v b="${M[gzip]}" 'BEGIN {printf "%.2f", 2 * b / a}')"

@@ -1,5 +1,6 @@
 // Conditions, correlation and ranking: single-threaded, over the merged Collector.
 #include <algorithm>
+#include <unordered_map>
 #include <bit>
 #include <set>
 
@@ -72,14 +73,20 @@ void correlate(std::vector<Item>& items, const rules::RuleSet& rules, int64_t wi
   std::stable_sort(causes.begin(), causes.end(), [](const Item* a, const Item* b) {
     return effective_severity(*a) > effective_severity(*b);
   });
+  // The items of each rule, in item order: a cause looks only at the rules it explains, not
+  // at every item (a big bundle has tens of thousands of (rule, resource) groups).
+  std::unordered_map<rules::RuleIx, std::vector<Item*>> by_rule;
+  for (auto& it : items) by_rule[it.key->rule].push_back(&it);
   for (Item* cause : causes) {
     for (const auto& sid : cause->rule->explains) {
       auto six = rules.find(sid);
       if (!six) continue;
-      for (auto& it : items) {
-        if (it.absorbed || it.key->rule != *six || !related(*cause, it, window)) continue;
-        it.absorbed = true;
-        cause->explained.push_back(&it);
+      auto group = by_rule.find(*six);
+      if (group == by_rule.end()) continue;
+      for (Item* it : group->second) {
+        if (it->absorbed || !related(*cause, *it, window)) continue;
+        it->absorbed = true;
+        cause->explained.push_back(it);
       }
     }
   }

@@ -90,7 +90,11 @@ int run_analyze(const AnalyzeArgs& args, std::FILE* out, std::FILE* err) {
     return kExitUsage;
   }
   const auto compile_start = std::chrono::steady_clock::now();
-  auto matcher = match::Matcher::compile(*rules);
+  const std::string cache_dir =
+      args.no_cache ? std::string() : match::hyperscan_cache_dir(std::getenv("KDX_CACHE_DIR"),
+                                                                  std::getenv("XDG_CACHE_HOME"),
+                                                                  std::getenv("HOME"));
+  auto matcher = match::Matcher::compile(*rules, match::Engine::automatic, cache_dir);
   if (!matcher) {
     print_problem(err, matcher.error());
     return kExitUsage;
@@ -100,6 +104,7 @@ int run_analyze(const AnalyzeArgs& args, std::FILE* out, std::FILE* err) {
   pipeline::RunOptions opts;
   opts.jobs = args.jobs;
   if (args.max_bytes) opts.limits.max_total_bytes = args.max_bytes;
+  opts.unmatched = !args.no_unmatched;
   pipeline::PipelineStats stats;
   if (args.stats) opts.stats = &stats;
   pipeline::OpenSummary opened;

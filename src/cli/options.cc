@@ -206,6 +206,10 @@ Expected<Command> parse_analyze(const std::vector<std::string>& args) {
   add_analyze_options(d, a, filters, fail_on, color);
   po::options_description hidden;
   hidden.add_options()("input", po::value(&a.inputs)->composing());
+  // Hidden, for benchmarks and tests: --no-cache (as KDX_CACHE_DIR=off) skips the compiled
+  // Hyperscan database cache; --no-unmatched skips the unrecognised-error miner.
+  hidden.add_options()("no-cache", po::bool_switch(&a.no_cache))(
+      "no-unmatched", po::bool_switch(&a.no_unmatched));
   po::options_description all;
   all.add(d).add(hidden);
   po::positional_options_description pos;

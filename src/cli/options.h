@@ -30,6 +30,8 @@ struct AnalyzeArgs {
   ColorMode color = ColorMode::automatic;
   uint64_t max_bytes = 0;  // 0 = default limit
   bool stats = false;      // --stats: bytes, records and MB/s per stage on stderr
+  bool no_cache = false;   // --no-cache: neither read nor write the compiled-database cache
+  bool no_unmatched = false;  // --no-unmatched: skip the unrecognised-error miner (benchmarks)
   RuleSources rules;
   analyze::Filters filters;  // --namespace --since --until --min-severity --top
   bool top_set = false;      // --top given: the text view then shows every finding it kept

@@ -19,6 +19,28 @@ bool digits(std::string_view s, size_t pos, size_t n, int* out) {
   return true;
 }
 
+// c's digit value, or a value above 9 when c is no digit.
+inline unsigned digit(char c) { return static_cast<unsigned>(static_cast<unsigned char>(c)) - '0'; }
+
+// make_utc without the optional: nanoseconds since 1970, or Timestamp::kUnknown when a field
+// is out of range. Years are 1970..2261 here, so days_from_civil's arithmetic is unsigned.
+inline int64_t utc_ns(int year, int month, int day, int hour, int minute, int second,
+                      int64_t nanos) {
+  // Nanoseconds since 1970 in an int64 end on 2262-04-11: later years cannot be represented.
+  if (year < 1970 || year > 2261 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 ||
+      hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60 || nanos < 0 ||
+      nanos >= kNsPerSecond)
+    return Timestamp::kUnknown;
+  const unsigned m = static_cast<unsigned>(month);
+  const unsigned y = static_cast<unsigned>(year) - (m <= 2);
+  const unsigned era = y / 400, yoe = y - era * 400;
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + static_cast<unsigned>(day) - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const int64_t days = static_cast<int64_t>(era) * 146097 + doe - 719468;
+  const int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second;
+  return secs * kNsPerSecond + nanos;
+}
+
 constexpr int64_t kMaxDurationSeconds = 100ll * 366 * 86400;
 constexpr int64_t kMaxDurationNs = kMaxDurationSeconds * kNsPerSecond;
 
@@ -53,30 +75,37 @@ int year_of(Timestamp ts) {
 
 std::optional<Timestamp> make_utc(int year, int month, int day, int hour, int minute, int second,
                                   int64_t nanos) {
-  // Nanoseconds since 1970 in an int64 end on 2262-04-11: later years cannot be represented.
-  if (year < 1970 || year > 2261 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 ||
-      hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60 || nanos < 0 ||
-      nanos >= kNsPerSecond)
-    return std::nullopt;
-  const int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  const int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second;
-  return Timestamp{secs * kNsPerSecond + nanos};
+  const int64_t ns = utc_ns(year, month, day, hour, minute, second, nanos);
+  if (ns == Timestamp::kUnknown) return std::nullopt;
+  return Timestamp{ns};
 }
 
+// Runs on most records of most formats: fixed positions read directly, one branch for all the
+// digits and separators of "YYYY-MM-DDTHH:MM:SS".
 std::optional<Timestamp> parse_rfc3339(std::string_view s, size_t* consumed) {
-  int y, mo, d, h, mi, se;
-  if (!digits(s, 0, 4, &y) || s.size() < 19 || s[4] != '-' || !digits(s, 5, 2, &mo) ||
-      s[7] != '-' || !digits(s, 8, 2, &d) || (s[10] != 'T' && s[10] != ' ' && s[10] != 't') ||
-      !digits(s, 11, 2, &h) || s[13] != ':' || !digits(s, 14, 2, &mi) || s[16] != ':' ||
-      !digits(s, 17, 2, &se))
-    return std::nullopt;
+  if (s.size() < 19) return std::nullopt;
+  const char* p = s.data();
+  const unsigned d[14] = {digit(p[0]),  digit(p[1]),  digit(p[2]),  digit(p[3]),  digit(p[5]),
+                          digit(p[6]),  digit(p[8]),  digit(p[9]),  digit(p[11]), digit(p[12]),
+                          digit(p[14]), digit(p[15]), digit(p[17]), digit(p[18])};
+  bool bad = p[4] != '-' || p[7] != '-' || (p[10] != 'T' && p[10] != ' ' && p[10] != 't') ||
+             p[13] != ':' || p[16] != ':';
+  for (unsigned v : d) bad |= v > 9;
+  if (bad) return std::nullopt;
+  const int y = static_cast<int>(d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3]);
+  const int mo = static_cast<int>(d[4] * 10 + d[5]), day = static_cast<int>(d[6] * 10 + d[7]);
+  const int h = static_cast<int>(d[8] * 10 + d[9]), mi = static_cast<int>(d[10] * 10 + d[11]);
+  const int se = static_cast<int>(d[12] * 10 + d[13]);
   size_t pos = 19;
   int64_t nanos = 0;
   if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
     ++pos;
     int n = 0;
-    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-      if (n < 9) { nanos = nanos * 10 + (s[pos] - '0'); ++n; }
+    while (pos < s.size() && digit(s[pos]) <= 9) {
+      if (n < 9) {
+        nanos = nanos * 10 + digit(s[pos]);
+        ++n;
+      }
       ++pos;
     }
     if (n == 0) return std::nullopt;
@@ -89,17 +118,16 @@ std::optional<Timestamp> parse_rfc3339(std::string_view s, size_t* consumed) {
     const int sign = s[pos] == '-' ? -1 : 1;
     int oh, om;
     if (!digits(s, pos + 1, 2, &oh)) return std::nullopt;
-    size_t p = pos + 3;
-    if (p < s.size() && s[p] == ':') ++p;
-    if (!digits(s, p, 2, &om)) return std::nullopt;
+    size_t q = pos + 3;
+    if (q < s.size() && s[q] == ':') ++q;
+    if (!digits(s, q, 2, &om)) return std::nullopt;
     offset_s = sign * (oh * 3600 + om * 60);
-    pos = p + 2;
+    pos = q + 2;
   }
-  auto ts = make_utc(y, mo, d, h, mi, se, nanos);
-  if (!ts) return std::nullopt;
-  ts->unix_ns -= offset_s * kNsPerSecond;
+  const int64_t ns = utc_ns(y, mo, day, h, mi, se, nanos);
+  if (ns == Timestamp::kUnknown) return std::nullopt;
   if (consumed) *consumed = pos;
-  return ts;
+  return Timestamp{ns - offset_s * kNsPerSecond};
 }
 
 int month_from_abbrev(std::string_view s) {

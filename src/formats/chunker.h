@@ -35,6 +35,7 @@ class Chunker {
 
  private:
   void start(const FileInfo* file);
+  void append(std::span<const char> bytes);
   void emit_prefix(size_t n, const Emit& emit);
   void flush(const Emit& emit);
 
@@ -45,7 +46,8 @@ class Chunker {
   bool skipping_ = false;  // binary file, or a document over its limit
   bool skip_line_ = false;  // dropping the rest of an overlong line, up to its newline
   FormatId format_ = FormatId::text;
-  std::string pending_;
+  std::string pending_;     // capacity() >= size() + kChunkPadding: it may become a Chunk
+  size_t last_block_ = 0;   // the largest piece fed for this file, to size the next buffer
   uint64_t next_line_ = 1;
   uint64_t document_bytes_ = 0;
 };

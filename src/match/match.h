@@ -63,6 +63,12 @@ enum class Engine : uint8_t {
   hyperscan,  // Hyperscan over each batch's ASCII messages at once; the rest as re2_set
 };
 std::string_view engine_name(Engine e);  // "re2-set", "hyperscan"
+
+// Where compiled Hyperscan databases are cached, from the environment's values (null when
+// unset or empty): $KDX_CACHE_DIR ("off": no cache), else $XDG_CACHE_HOME/kdx (when
+// absolute, as the XDG spec asks), else $HOME/.cache/kdx, else none. Empty means no cache.
+std::string hyperscan_cache_dir(const char* kdx_cache_dir, const char* xdg_cache_home,
+                                const char* home);
 bool hyperscan_available();              // whether this build has Hyperscan
 
 class Matcher {
@@ -71,11 +77,18 @@ class Matcher {
   // naming the rule when RE2 rejects a regex or the set exceeds its memory budget, and when
   // Engine::hyperscan is asked of a build without it. Hyperscan compile time grows with the
   // number of signals (about 0.15 s for the embedded database): Engine::hyperscan pays it here,
-  // Engine::automatic only once an input is large enough to earn it back.
-  static Expected<Matcher> compile(const rules::RuleSet& rules, Engine engine = Engine::automatic);
+  // Engine::automatic only once an input is large enough to earn it back. With a `cache_dir`
+  // (see hyperscan_cache_dir()) a database compiled before for the same regexes, Hyperscan
+  // version and CPU is loaded from there instead, and Hyperscan works from the first batch;
+  // one compiled here is stored there. A damaged or foreign cache file is ignored (and
+  // replaced), an unwritable directory skipped: hits never depend on the cache.
+  static Expected<Matcher> compile(const rules::RuleSet& rules, Engine engine = Engine::automatic,
+                                   std::string cache_dir = {});
 
   // The engine in use (never `automatic`).
   Engine engine() const;
+  // Whether the Hyperscan database in use was loaded from the cache.
+  bool hyperscan_from_cache() const;
 
   Matcher(Matcher&&) noexcept;
   Matcher& operator=(Matcher&&) noexcept;

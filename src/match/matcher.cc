@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "match/hs_cache.h"
 #include "match/match.h"
 #include "match/prefilter.h"
 
@@ -96,27 +97,69 @@ std::string_view matchable(std::string_view s, std::string& copy) {
 // Hyperscan and the RE2::Set of the signals it did not take; built once, then read-only.
 struct HsState {
   std::unique_ptr<detail::HyperscanPrefilter> prefilter;
+  std::vector<uint32_t> rejected;     // signals Hyperscan did not take (for the cache)
   std::unique_ptr<RE2::Set> residual;
   std::vector<int> residual_signals;  // residual index -> set index
+  bool from_cache = false;
 };
 
-// Null when Hyperscan is not in the build or takes none of the regexes (the RE2::Set then
-// does all the work), or when the leftovers' set cannot be built.
-std::unique_ptr<HsState> build_hyperscan(const std::vector<std::string>& regexes) {
+// The state around a built or loaded prefilter: the RE2::Set of the `rejected` signals. Null
+// when that set cannot be built.
+std::unique_ptr<HsState> finish_hyperscan(std::unique_ptr<detail::HyperscanPrefilter> prefilter,
+                                          std::vector<uint32_t> rejected,
+                                          const std::vector<std::string>& regexes) {
   auto st = std::make_unique<HsState>();
-  std::vector<uint32_t> rejected;
-  st->prefilter = detail::HyperscanPrefilter::build(regexes, &rejected);
-  if (!st->prefilter) return nullptr;
-  if (rejected.empty()) return st;
+  st->prefilter = std::move(prefilter);
+  st->rejected = std::move(rejected);
+  if (st->rejected.empty()) return st;
   RE2::Options opts = quiet_options();
   opts.set_max_mem(64 << 20);
   st->residual = std::make_unique<RE2::Set>(opts, RE2::UNANCHORED);
-  for (uint32_t ix : rejected) {
-    if (st->residual->Add(regexes[ix], nullptr) < 0) return nullptr;
+  for (uint32_t ix : st->rejected) {
+    if (ix >= regexes.size() || st->residual->Add(regexes[ix], nullptr) < 0) return nullptr;
     st->residual_signals.push_back(static_cast<int>(ix));
   }
   if (!st->residual->Compile()) return nullptr;
   return st;
+}
+
+// Null when Hyperscan is not in the build or takes none of the regexes (the RE2::Set then
+// does all the work), or when the leftovers' set cannot be built.
+std::unique_ptr<HsState> build_hyperscan(const std::vector<std::string>& regexes) {
+  std::vector<uint32_t> rejected;
+  auto prefilter = detail::HyperscanPrefilter::build(regexes, &rejected);
+  if (!prefilter) return nullptr;
+  return finish_hyperscan(std::move(prefilter), std::move(rejected), regexes);
+}
+
+// The cache file of `regexes`' database in `dir`, and the key it must carry.
+std::pair<std::string, std::string> cache_file(const std::string& dir,
+                                               const std::vector<std::string>& regexes) {
+  std::string key = detail::cache_key(detail::HyperscanPrefilter::build_environment(), regexes);
+  std::string path = detail::cache_path(dir, key);
+  return {std::move(path), std::move(key)};
+}
+
+// Hyperscan from the cache in `dir`; null on a miss or a file that does not load.
+std::unique_ptr<HsState> load_hyperscan(const std::string& dir,
+                                        const std::vector<std::string>& regexes) {
+  const auto [path, key] = cache_file(dir, regexes);
+  auto cached = detail::read_cache(path, key);
+  if (!cached) return nullptr;
+  auto prefilter = detail::HyperscanPrefilter::deserialize(cached->db, regexes.size());
+  if (!prefilter) return nullptr;
+  auto st = finish_hyperscan(std::move(prefilter), std::move(cached->rejected), regexes);
+  if (st) st->from_cache = true;
+  return st;
+}
+
+// Stores a freshly built database in `dir`; a directory that cannot be written is skipped.
+void save_hyperscan(const std::string& dir, const std::vector<std::string>& regexes,
+                    const HsState& st) {
+  detail::CachedDb db{st.prefilter->serialize(), st.rejected};
+  if (db.db.empty()) return;
+  const auto [path, key] = cache_file(dir, regexes);
+  (void)detail::write_cache(path, key, db);
 }
 
 struct MatchScratch::Impl {
@@ -152,6 +195,7 @@ struct Matcher::Impl {
   bool lazy = false;
   std::atomic<uint64_t> set_bytes{0};
   std::atomic<bool> building{false};
+  std::string cache_dir;  // where compiled Hyperscan databases are kept; empty: nowhere
 
   // Hyperscan for this batch, building it when it is due; null while the RE2::Set works.
   const HsState* hyperscan_for_batch();
@@ -200,6 +244,10 @@ Matcher& Matcher::operator=(Matcher&&) noexcept = default;
 Matcher::~Matcher() = default;
 
 const rules::RuleSet& Matcher::rules() const { return *impl_->rules; }
+bool Matcher::hyperscan_from_cache() const {
+  const HsState* st = impl_->hs.load(std::memory_order_acquire);
+  return st && st->from_cache;
+}
 Engine Matcher::engine() const { return impl_->engine; }
 
 std::string_view engine_name(Engine e) {
@@ -213,22 +261,35 @@ std::string_view engine_name(Engine e) {
 
 bool hyperscan_available() { return KDX_HAVE_HYPERSCAN != 0; }
 
+std::string hyperscan_cache_dir(const char* kdx_cache_dir, const char* xdg_cache_home,
+                                const char* home) {
+  auto set = [](const char* v) { return v && *v; };
+  if (set(kdx_cache_dir)) return std::string_view(kdx_cache_dir) == "off" ? "" : kdx_cache_dir;
+  if (set(xdg_cache_home) && xdg_cache_home[0] == '/') return fmt::format("{}/kdx", xdg_cache_home);
+  if (set(home)) return fmt::format("{}/.cache/kdx", home);
+  return "";
+}
+
 const HsState* Matcher::Impl::hyperscan_for_batch() {
   if (const HsState* ready = hs.load(std::memory_order_acquire)) return ready;
   if (!lazy || set_bytes.load(std::memory_order_relaxed) < kLazyHyperscanBytes) return nullptr;
   bool expected = false;
   if (!building.compare_exchange_strong(expected, true)) return nullptr;  // another thread is
   hs_storage = build_hyperscan(regexes);
-  if (hs_storage) hs.store(hs_storage.get(), std::memory_order_release);
+  if (!hs_storage) return nullptr;
+  hs.store(hs_storage.get(), std::memory_order_release);  // other threads use it meanwhile
+  if (!cache_dir.empty()) save_hyperscan(cache_dir, regexes, *hs_storage);
   return hs_storage.get();
 }
 
-Expected<Matcher> Matcher::compile(const rules::RuleSet& rules, Engine engine) {
+Expected<Matcher> Matcher::compile(const rules::RuleSet& rules, Engine engine,
+                                   std::string cache_dir) {
   if (engine == Engine::hyperscan && !hyperscan_available())
     return Problem{"match engine", "this kdx was built without Hyperscan"};
   auto impl = std::make_unique<Impl>();
   impl->rules = &rules;
   impl->by_rule.resize(rules.size());
+  impl->cache_dir = std::move(cache_dir);
   RE2::Options set_opts = quiet_options();
   set_opts.set_max_mem(256 << 20);
   impl->set = std::make_unique<RE2::Set>(set_opts, RE2::UNANCHORED);
@@ -265,12 +326,20 @@ Expected<Matcher> Matcher::compile(const rules::RuleSet& rules, Engine engine) {
   }
   if (!impl->set->Compile())
     return Problem{"pattern database", "the RE2 set of all signals exceeds its memory budget"};
-  if (engine == Engine::hyperscan && !impl->regexes.empty()) {
+  const bool want_hs = engine != Engine::re2_set && !impl->regexes.empty();
+  // A cached database loads in milliseconds: then Hyperscan works from the first batch.
+  if (want_hs && hyperscan_available() && !impl->cache_dir.empty())
+    impl->hs_storage = load_hyperscan(impl->cache_dir, impl->regexes);
+  if (engine == Engine::hyperscan && !impl->hs_storage && !impl->regexes.empty()) {
     impl->hs_storage = build_hyperscan(impl->regexes);
-    impl->hs.store(impl->hs_storage.get(), std::memory_order_release);
+    if (impl->hs_storage && !impl->cache_dir.empty())
+      save_hyperscan(impl->cache_dir, impl->regexes, *impl->hs_storage);
   }
-  impl->lazy = engine == Engine::automatic && hyperscan_available() && !impl->regexes.empty();
-  if (engine == Engine::hyperscan || impl->lazy) impl->engine = Engine::hyperscan;
+  impl->hs.store(impl->hs_storage.get(), std::memory_order_release);
+  impl->lazy = engine == Engine::automatic && hyperscan_available() && !impl->regexes.empty() &&
+               !impl->hs_storage;
+  if (engine == Engine::hyperscan || impl->lazy || impl->hs_storage)
+    impl->engine = Engine::hyperscan;
   return Matcher(std::move(impl));
 }
 

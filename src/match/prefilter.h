@@ -67,6 +67,17 @@ class HyperscanPrefilter {
 
   size_t signal_count() const { return signal_count_; }
 
+  // The compiled database as bytes (hs_serialize_database), for the on-disk cache; empty when
+  // Hyperscan cannot serialize it.
+  std::string serialize() const;
+  // A prefilter from serialize()'s bytes for `signal_count` signals; null when the bytes are
+  // not a database this Hyperscan can run on this machine (other version or platform, damage).
+  static std::unique_ptr<HyperscanPrefilter> deserialize(std::string_view bytes,
+                                                         size_t signal_count);
+  // What a serialized database depends on besides its regexes: the Hyperscan version and the
+  // platform (CPU features, tuning) it compiles for. Empty without Hyperscan.
+  static std::string build_environment();
+
   struct Db;
 
  private:

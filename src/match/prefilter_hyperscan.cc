@@ -18,6 +18,8 @@
 #include <cstdlib>
 #include <optional>
 
+#include <fmt/format.h>
+
 #include "core/assert.h"
 
 #if KDX_HAVE_HYPERSCAN
@@ -212,6 +214,35 @@ void HyperscanPrefilter::scan(std::string_view text, std::span<const uint32_t> s
   hs_scan(db_->db, text.data(), static_cast<unsigned>(text.size()), 0, sc.scratch, on_match, &ctx);
 }
 
+std::string HyperscanPrefilter::serialize() const {
+  char* bytes = nullptr;
+  size_t length = 0;
+  if (hs_serialize_database(db_->db, &bytes, &length) != HS_SUCCESS) return {};
+  std::string out(bytes, length);
+  std::free(bytes);  // allocated with Hyperscan's default allocator (malloc)
+  return out;
+}
+
+std::unique_ptr<HyperscanPrefilter> HyperscanPrefilter::deserialize(std::string_view bytes,
+                                                                    size_t signal_count) {
+  // Hyperscan checks the magic, version, platform and the bytecode's CRC itself.
+  hs_database_t* db = nullptr;
+  if (bytes.empty() ||
+      hs_deserialize_database(bytes.data(), bytes.size(), &db) != HS_SUCCESS || !db)
+    return nullptr;
+  auto holder = std::make_unique<Db>();
+  holder->db = db;
+  return std::unique_ptr<HyperscanPrefilter>(
+      new HyperscanPrefilter(std::move(holder), signal_count));
+}
+
+std::string HyperscanPrefilter::build_environment() {
+  hs_platform_info_t platform{};
+  if (hs_populate_platform(&platform) != HS_SUCCESS) return {};
+  return fmt::format("hyperscan {}\ntune {} cpu_features {:x}\n", hs_version(), platform.tune,
+                     platform.cpu_features);
+}
+
 #else  // no Hyperscan in this build: the Matcher uses its RE2::Set for everything.
 
 struct HsScratch::Impl {};
@@ -234,6 +265,12 @@ std::unique_ptr<HyperscanPrefilter> HyperscanPrefilter::build(
 
 void HyperscanPrefilter::scan(std::string_view, std::span<const uint32_t>, uint32_t, HsScratch&,
                               std::vector<Candidate>&) const {}
+
+std::string HyperscanPrefilter::serialize() const { return {}; }
+std::unique_ptr<HyperscanPrefilter> HyperscanPrefilter::deserialize(std::string_view, size_t) {
+  return nullptr;
+}
+std::string HyperscanPrefilter::build_environment() { return {}; }
 
 #endif
 

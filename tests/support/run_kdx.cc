@@ -24,7 +24,9 @@ KdxRun run_kdx(const std::string& args, const std::string& stdin_text) {
   const std::string dir = mkdtemp(dir_template);
   const std::string in = dir + "/in", out = dir + "/out", err = dir + "/err";
   std::ofstream(in, std::ios::binary) << stdin_text;
-  const std::string cmd = "cd '" + source_dir() + "' && NO_COLOR=1 '" + binary_dir() +
+  // KDX_CACHE_DIR=off: runs never depend on, nor write, the compiled-database cache.
+  const std::string cmd = "cd '" + source_dir() + "' && NO_COLOR=1 KDX_CACHE_DIR=off '" +
+                          binary_dir() +
                           "/src/kdx' " + args + " <'" + in + "' >'" + out + "' 2>'" + err + "'";
   const int status = std::system(cmd.c_str());
   KdxRun r;

@@ -1,0 +1,127 @@
+// The fast paths of the pipeline give the slow paths' bytes: chunk buffers handed over whole or
+// copied (chunks smaller and larger than a read block, a document growing past many chunks),
+// line numbers counted in the serial chunker, and a Hyperscan database loaded from the cache
+// instead of compiled — the same JSON report at every chunk size, thread count and cache state.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "pipeline/pipeline.h"
+#include "report/report.h"
+#include "support/temp_dir.h"
+
+namespace kdx::pipeline {
+namespace {
+
+constexpr int kTextLines = 40000;
+constexpr int kEvents = 1500;
+
+// Rule examples that read as one record of generic text (no continuation-looking start).
+std::vector<std::string> failure_lines(const rules::RuleSet& rules) {
+  std::vector<std::string> out;
+  for (const auto& rule : rules.rules())
+    for (const auto& ex : rule.examples) {
+      const std::string& t = ex.text;
+      if (!ex.should_match || t.empty() || t.find('\n') != std::string::npos ||
+          std::isspace(static_cast<unsigned char>(t[0])) || t.starts_with("at ") ||
+          t.starts_with("Caused") || t.starts_with("...") || t.starts_with("}") ||
+          t.starts_with("{") || t.starts_with("["))
+        continue;
+      out.push_back(t);
+    }
+  return out;
+}
+
+class Throughput : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto rules = cli::load_database({});
+    ASSERT_TRUE(rules) << rules.error().message;
+    rules_ = new rules::RuleSet(std::move(*rules));
+    dir_ = new test::TempDir();
+    const std::vector<std::string> failures = failure_lines(*rules_);
+    ASSERT_GT(failures.size(), 100u);
+    std::string text;
+    for (int i = 1; i <= kTextLines; ++i) {
+      if (i % 97 == 0) text += failures[static_cast<size_t>(i / 97) % failures.size()];
+      else
+        text += fmt::format("worker {} finished batch {} of queue q{} in {} ms", i % 7, i,
+                            i % 13, i % 1000);
+      text += '\n';
+    }
+    dir_->write("bundle/app/app.log", text);
+    std::string events = R"({"apiVersion":"v1","kind":"List","items":[)";
+    for (int i = 0; i < kEvents; ++i)
+      events += fmt::format(
+          R"({}{{"kind":"Event","type":"Warning","reason":"BackOff",)"
+          R"("message":"Back-off restarting failed container app in pod web-{}",)"
+          R"("involvedObject":{{"kind":"Pod","namespace":"shop","name":"web-{}"}},)"
+          R"("lastTimestamp":"2026-06-04T10:{:02}:00Z","count":2}})",
+          i ? "," : "", i % 40, i % 40, i % 60);
+    events += "]}\n";
+    dir_->write("bundle/events.json", events);
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    delete rules_;
+  }
+
+  static std::string json(const match::Matcher& m, int jobs, size_t chunk_bytes,
+                          analyze::InputStats* stats = nullptr) {
+    RunOptions opts;
+    opts.jobs = jobs;
+    opts.chunker.chunk_bytes = chunk_bytes;
+    analyze::Analysis a = analyze_inputs({dir_->path("bundle")}, m, opts);
+    if (stats) *stats = a.stats;
+    report::ReportCtx ctx;
+    ctx.kdx_version = "test";
+    fmt::memory_buffer b;
+    report::render(a, ctx, report::ReportFormat::json, b);
+    std::string out = fmt::to_string(b);
+    // The temp dir's name is part of the inputs list; the rest must match byte for byte.
+    for (size_t at; (at = out.find(dir_->path())) != std::string::npos;)
+      out.replace(at, dir_->path().size(), "TMP");
+    return out;
+  }
+
+  static rules::RuleSet* rules_;
+  static test::TempDir* dir_;
+};
+rules::RuleSet* Throughput::rules_ = nullptr;
+test::TempDir* Throughput::dir_ = nullptr;
+
+TEST_F(Throughput, EveryChunkSizeAndThreadCountGivesTheSameReport) {
+  auto m = match::Matcher::compile(*rules_, match::Engine::hyperscan);
+  ASSERT_TRUE(m) << m.error().message;
+  analyze::InputStats stats;
+  const std::string ref = json(*m, 1, 8 << 20, &stats);
+  EXPECT_EQ(stats.files, 2u);
+  EXPECT_EQ(stats.by_format["text"].records, static_cast<uint64_t>(kTextLines));
+  EXPECT_EQ(stats.by_format["events-json"].records, static_cast<uint64_t>(kEvents));
+  EXPECT_NE(ref.find("\"line\": 97,"), std::string::npos) << "the first failure line's number";
+  // 16 KiB and 200 KiB: many chunks out of one 1 MiB read block (copied), and chunks that
+  // take the read buffer over whole; the 300 KiB events document outgrows both.
+  for (size_t chunk : {size_t{16} << 10, size_t{200} << 10, size_t{8} << 20})
+    for (int jobs : {1, 2}) EXPECT_EQ(json(*m, jobs, chunk), ref) << chunk << " bytes, -j" << jobs;
+}
+
+TEST_F(Throughput, ACachedHyperscanDatabaseGivesTheSameReport) {
+  if (!match::hyperscan_available()) GTEST_SKIP() << "built without Hyperscan";
+  test::TempDir cache;
+  auto plain = match::Matcher::compile(*rules_, match::Engine::re2_set);
+  ASSERT_TRUE(plain);
+  const std::string ref = json(*plain, 2, 64 << 10);
+  auto cold = match::Matcher::compile(*rules_, match::Engine::hyperscan, cache.path());
+  ASSERT_TRUE(cold);
+  EXPECT_FALSE(cold->hyperscan_from_cache());
+  EXPECT_EQ(json(*cold, 2, 64 << 10), ref);
+  auto warm = match::Matcher::compile(*rules_, match::Engine::automatic, cache.path());
+  ASSERT_TRUE(warm);
+  EXPECT_TRUE(warm->hyperscan_from_cache());
+  EXPECT_EQ(json(*warm, 2, 64 << 10), ref);
+  EXPECT_EQ(json(*warm, 1, 8 << 20), ref);
+}
+
+}  // namespace
+}  // namespace kdx::pipeline
