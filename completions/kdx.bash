@@ -30,7 +30,8 @@ _kdx_option_value() {
     --color) mapfile -t COMPREPLY < <(compgen -W "auto always never" -- "$cur") ;;
     --since | --until) mapfile -t COMPREPLY < <(compgen -W "30m 1h 2h 6h 1d" -- "$cur") ;;
     --top) mapfile -t COMPREPLY < <(compgen -W "0 5 10 20" -- "$cur") ;;
-    -o | --output) _kdx_files ;;
+    -o | --output | --out | --summary | --summary-json | --previous) _kdx_files ;;
+    --shard) mapfile -t COMPREPLY < <(compgen -W "0/2 1/2 0/3 1/3 2/3" -- "$cur") ;;
     --patterns | --extra-patterns) _kdx_files -d ;;
     -n | --namespace | -j | --jobs | --max-bytes) COMPREPLY=() ;;
     *) return 1 ;;
@@ -53,7 +54,8 @@ _kdx() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in
       -f | --format | -o | --output | -n | --namespace | --since | --until | --min-severity | \
-        --top | --fail-on | -j | --jobs | --color | --max-bytes | --patterns | --extra-patterns)
+        --top | --fail-on | -j | --jobs | --color | --max-bytes | --patterns | --extra-patterns | \
+        --out | --summary | --summary-json | --previous | --shard)
         if [[ ${COMP_WORDS[i + 1]} == = ]]; then ((i += 2)); else ((i++)); fi ;;
       -*) ;;
       *)
@@ -65,7 +67,8 @@ _kdx() {
   local rule_opts="--patterns --extra-patterns"
   case $cmd in
     "")
-      mapfile -t COMPREPLY < <(compgen -W "analyze patterns explain help --help --version" -- "$cur")
+      mapfile -t COMPREPLY < <(compgen -W "analyze batch merge patterns explain help --help
+        --version" -- "$cur")
       ;;
     analyze)
       _kdx_option_value "$prev" && return 0
@@ -76,6 +79,24 @@ _kdx() {
       else
         _kdx_files
         [[ -z $cur ]] && COMPREPLY+=(-)
+      fi
+      ;;
+    batch)
+      _kdx_option_value "$prev" && return 0
+      if [[ $cur == -* ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "--help --out --jobs --shard --fail-on --progress
+          --no-progress --max-bytes --summary --summary-json --previous $rule_opts" -- "$cur")
+      else
+        _kdx_files
+      fi
+      ;;
+    merge)
+      _kdx_option_value "$prev" && return 0
+      if [[ $cur == -* ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "--help --out --summary --summary-json --previous" \
+          -- "$cur")
+      else
+        _kdx_files
       fi
       ;;
     patterns)
@@ -103,7 +124,7 @@ _kdx() {
       fi
       ;;
     help)
-      mapfile -t COMPREPLY < <(compgen -W "analyze patterns explain" -- "$cur")
+      mapfile -t COMPREPLY < <(compgen -W "analyze batch merge patterns explain" -- "$cur")
       ;;
   esac
   return 0

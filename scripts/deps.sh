@@ -8,6 +8,7 @@ packages=(
   libarchive-dev libyaml-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
   zlib1g-dev libzstd-dev zstd python3
   libhyperscan-dev libisal-dev  # the fast paths: Hyperscan prefilter, ISA-L gzip
+  libxxhash-dev                 # kdx batch: content fingerprints (XXH3-128), shard hashes
   isal ripgrep time             # bench/compare.sh: igzip, rg and GNU time as baselines
   dpkg-dev groff-base           # the install test: the .deb's Depends (dpkg-shlibdeps), man page
   "$@"

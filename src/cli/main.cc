@@ -30,6 +30,10 @@ int main(int argc, char** argv) {
         return kdx::cli::kExitOk;
       case Command::Kind::analyze:
         return kdx::cli::run_analyze(cmd->analyze, stdout, stderr);
+      case Command::Kind::batch:
+        return kdx::cli::run_batch(cmd->batch, stdout, stderr);
+      case Command::Kind::merge:
+        return kdx::cli::run_merge(cmd->merge, stdout, stderr);
       case Command::Kind::patterns:
       case Command::Kind::explain:
         return kdx::cli::run_patterns(cmd->patterns, stdout, stderr);

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "batch/batch.h"
 #include "report/report.h"
 
 namespace kdx::cli {
@@ -20,6 +21,8 @@ Usage:
   kdx analyze [options] INPUT...     ranked root causes, with evidence and fixes
   kdx patterns list|show ID|test [DIR]|lint|export --regex|draft ID -- INPUT...
   kdx explain ID                     what a rule means, what it looks for, the fix
+  kdx batch [options] PATH...        every bundle under PATH: one NDJSON line each, a fleet summary
+  kdx merge [options] FILE...        join kdx batch outputs (shards) into one, with the summary
   kdx --version | --help | help COMMAND
 
 INPUT is a support bundle (.tar.gz .tgz .tar .tar.zst .zip), a compressed log (.gz .zst),
@@ -32,6 +35,7 @@ Examples:
   kdx analyze --format md --redact bundle.tar.gz > ticket.md
   kdx analyze -n kube-system --since 2h --top 5 bundle.tar.gz
   kdx analyze --fail-on high bundle.tar.gz || echo "something is broken"
+  kdx batch /archive/2026-11-21 --out results.ndjson --summary fleet.md
 
 Exit codes: 0 analysed; 1 a finding at or above --fail-on; 2 usage or pattern-database
 error; 3 no input could be read at all.
@@ -59,7 +63,8 @@ Examples:
   journalctl -u k3s --no-pager | kdx analyze -
   kdx analyze --patterns ./my-rules --fail-on critical node.log
 
-Options)";
+Options:
+)";
 
 constexpr const char* kPatternsUsage = R"(Usage: kdx patterns ACTION [options]
 
@@ -84,7 +89,70 @@ Examples:
   kdx patterns export --regex > regexes.txt
   kdx patterns draft u1a2b3c4d -- support-bundle.tar.gz > my-rules/custom.yaml
 
-Options)";
+Options:
+)";
+
+constexpr const char* kBatchUsage = R"(Usage: kdx batch [options] PATH...
+
+Finds the bundles under each PATH, analyses up to --jobs of them at a time with the same
+engine as 'kdx analyze', and writes one NDJSON line per bundle, in path order:
+  {"kdx_batch":1,"path":...,"cluster":...,"size":N,"mtime":...,"fingerprint":...,"report":{...}}
+where "report" is the 'kdx analyze --format json' report (schema 1) on one line.
+
+Which bundles: a PATH that is a file is one bundle (any input kdx analyze reads). A directory
+is walked in sorted order, without following symlinks and skipping names that start with '.':
+a file that is an archive or compressed (by its first bytes: tar, gzip, zstd, xz, bzip2, zip)
+is a bundle; a directory with a bundle layout at its top (cluster-resources/, namespaces/,
+sos_commands/, nodes.json or <ns>/events.json, var/log/) is a bundle; a directory with files
+of its own and no archive or layout below it is one bundle of plain logs; other directories are
+walked. "cluster" is the first directory below PATH the bundle is in, or, for a bundle right
+under PATH, its name without archive extensions and a trailing date/time
+(prod-eu1-2026-11-21.tar.gz -> prod-eu1).
+
+Resume: when --out FILE exists it is read first; a bundle with a line there (same path, size
+and mtime; or, renamed, the same content fingerprint as a line whose path is gone) is skipped,
+so rerunning an interrupted command finishes the job and never duplicates a line. A torn last
+line (kill -9) is cut off. The file ends sorted by path, as one uninterrupted run writes it.
+SIGINT/SIGTERM start no more bundles, write the lines in flight and exit 130/143.
+
+Exit codes: 0 every bundle analysed cleanly; 1 a finding at or above --fail-on; 2 usage or
+pattern-database error (or the output cannot be written); 3 no bundle found, or none could be
+read; 4 some bundles had problems (each still has its line). Several: 2, 3, 4, 1, 0 first.
+
+Examples:
+  kdx batch /archive/2026-11-21 --out results.ndjson --summary fleet.md
+  kdx batch -j 4 /archive/*/2026-11-21 --out r.ndjson --summary-json fleet.json
+  kdx batch /archive --shard 0/3 --out shard-0.ndjson      # one machine of three
+  kdx batch cluster-a.tgz cluster-b.tgz | jq -r '.path + " " + (.report.findings[0].id // "-")'
+
+Options:
+)";
+
+constexpr const char* kMergeUsage = R"(Usage: kdx merge [options] FILE...
+
+Joins 'kdx batch' outputs (the shards of --shard K/N) into one: every line is checked (a bad
+one is skipped with "kdx: FILE:LINE: ..." and exit 4), the same bundle twice is kept once, two
+different bundles with the same path keep the one modified later, and the lines are sorted by
+path, so sharded-then-merged output equals one unsharded run byte for byte.
+
+Examples:
+  kdx merge shard-*.ndjson --out all.ndjson --summary fleet.md --summary-json fleet.json
+  kdx merge all.ndjson --summary fleet.md --previous ../2026-11-20/fleet.json
+
+Options:
+)";
+
+void add_summary_options(po::options_description& d, SummaryArgs& s) {
+  d.add_options()
+      ("summary", po::value(&s.summary)->value_name("FILE"),
+       "write the fleet summary in Markdown to FILE: root causes (bundles, clusters, namespaces, "
+       "first and last seen), unrecognised errors, bundles with problems")
+      ("summary-json", po::value(&s.summary_json)->value_name("FILE"),
+       "write the fleet summary as JSON to FILE (an existing FILE is the previous run unless "
+       "--previous is given)")
+      ("previous", po::value(&s.previous)->value_name("FILE"),
+       "mark what is NEW against an earlier run: its NDJSON output or its --summary-json");
+}
 
 void add_rule_options(po::options_description& d, RuleSources& r) {
   d.add_options()
@@ -202,7 +270,7 @@ Expected<Command> parse_analyze(const std::vector<std::string>& args) {
   AnalyzeArgs& a = cmd.analyze;
   FilterText filters;
   std::string fail_on, color = "auto";
-  po::options_description d(":", 100);
+  po::options_description d(100);
   add_analyze_options(d, a, filters, fail_on, color);
   po::options_description hidden;
   hidden.add_options()("input", po::value(&a.inputs)->composing());
@@ -247,7 +315,7 @@ Expected<Command> parse_patterns(const std::vector<std::string>& args, bool expl
   cmd.kind = explain ? Command::Kind::explain : Command::Kind::patterns;
   PatternsArgs& p = cmd.patterns;
   std::vector<std::string> positional;
-  po::options_description d(":", 100);
+  po::options_description d(100);
   d.add_options()("help,h", "show this help")
       ("regex", po::bool_switch(&p.regex), "with export: print every signal's regex");
   add_rule_options(d, p.rules);
@@ -300,6 +368,92 @@ Expected<Command> parse_patterns(const std::vector<std::string>& args, bool expl
   return cmd;
 }
 
+// Positional arguments and options, parsed; true when --help was asked for.
+bool parse_args(const std::vector<std::string>& args, const po::options_description& d,
+                const char* positional, po::variables_map& vm) {
+  po::options_description all;
+  all.add(d);
+  po::positional_options_description pos;
+  pos.add(positional, -1);
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  po::notify(vm);
+  return vm.count("help") > 0;
+}
+
+Expected<Command> parse_batch(const std::vector<std::string>& args) {
+  Command cmd;
+  cmd.kind = Command::Kind::batch;
+  BatchArgs& b = cmd.batch;
+  std::string shard, fail_on, progress;
+  bool force_progress = false, no_progress = false;
+  po::options_description d(100);
+  d.add_options()("help,h", "show this help")
+      ("out,o", po::value(&b.out)->value_name("FILE"),
+       "append the lines to FILE, resuming from what it holds (default: stdout, no resume)")
+      ("jobs,j", po::value(&b.jobs)->value_name("N"),
+       "bundles analysed at a time (default: one per core)")
+      ("shard", po::value(&shard)->value_name("K/N"),
+       "only the bundles whose path (relative to PATH) hashes to K modulo N: machine K of N")
+      ("fail-on", po::value(&fail_on)->value_name("SEV"),
+       "exit 1 if a bundle has a finding at or above SEV (critical, high, medium, low, info)")
+      ("progress", po::bool_switch(&force_progress), "show progress on stderr even without a TTY")
+      ("no-progress", po::bool_switch(&no_progress), "never show progress")
+      ("max-bytes", po::value(&b.max_bytes)->value_name("N"),
+       "stop reading a bundle after N decompressed bytes (default 64 GiB)");
+  add_summary_options(d, b.summary);
+  add_rule_options(d, b.rules);
+  po::options_description full;
+  full.add(d).add_options()("path", po::value(&b.paths)->composing());
+  po::variables_map vm;
+  if (parse_args(args, full, "path", vm)) {
+    cmd.kind = Command::Kind::help;
+    cmd.help_text = describe(kBatchUsage, d);
+    return cmd;
+  }
+  if (b.paths.empty())
+    return Problem{"usage", "kdx batch needs at least one PATH (a directory of bundles, or a bundle)"};
+  if (vm.count("shard")) {
+    const auto s = batch::parse_shard(shard);
+    if (!s)
+      return Problem{"usage", fmt::format("invalid --shard '{}' (expected K/N with 0 <= K < N, "
+                                          "like 0/3)", shard)};
+    b.shard_index = s->index;
+    b.shard_count = s->count;
+  }
+  if (!fail_on.empty() && !(b.fail_on = parse_severity(fail_on)))
+    return Problem{"usage", fmt::format("unknown --fail-on severity '{}' (expected critical, "
+                                        "high, medium, low or info)", fail_on)};
+  if (force_progress && no_progress)
+    return Problem{"usage", "--progress and --no-progress contradict each other"};
+  b.progress = force_progress ? ProgressMode::always
+               : no_progress  ? ProgressMode::never
+                              : ProgressMode::automatic;
+  if (b.jobs < 0) return Problem{"usage", "--jobs must be 0 or more"};
+  return cmd;
+}
+
+Expected<Command> parse_merge(const std::vector<std::string>& args) {
+  Command cmd;
+  cmd.kind = Command::Kind::merge;
+  MergeArgs& m = cmd.merge;
+  po::options_description d(100);
+  d.add_options()("help,h", "show this help")
+      ("out,o", po::value(&m.out)->value_name("FILE"),
+       "write the merged lines to FILE (atomically: a temp file, then rename); default stdout");
+  add_summary_options(d, m.summary);
+  po::options_description full;
+  full.add(d).add_options()("input", po::value(&m.inputs)->composing());
+  po::variables_map vm;
+  if (parse_args(args, full, "input", vm)) {
+    cmd.kind = Command::Kind::help;
+    cmd.help_text = describe(kMergeUsage, d);
+    return cmd;
+  }
+  if (m.inputs.empty())
+    return Problem{"usage", "kdx merge needs at least one FILE (the NDJSON of kdx batch)"};
+  return cmd;
+}
+
 }  // namespace
 
 Expected<Command> parse_command_line(int argc, const char* const* argv) {
@@ -328,6 +482,8 @@ Expected<Command> parse_command_line(int argc, const char* const* argv) {
     if (sub == "analyze") return parse_analyze(args);
     if (sub == "patterns") return parse_patterns(args, false);
     if (sub == "explain") return parse_patterns(args, true);
+    if (sub == "batch") return parse_batch(args);
+    if (sub == "merge") return parse_merge(args);
   } catch (const po::error& e) {
     return Problem{"usage", fmt::format("{} (see 'kdx {} --help')", e.what(), sub)};
   }

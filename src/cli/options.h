@@ -46,10 +46,39 @@ struct PatternsArgs {
   std::vector<std::string> inputs;  // draft: the inputs to analyse again
 };
 
+enum class ProgressMode { automatic, always, never };
+
+// kdx batch PATH... and kdx merge FILE...: the fleet summary options are shared.
+struct SummaryArgs {
+  std::string summary;       // --summary FILE: Markdown
+  std::string summary_json;  // --summary-json FILE
+  std::string previous;      // --previous FILE: an earlier NDJSON or --summary-json
+};
+
+struct BatchArgs {
+  std::vector<std::string> paths;
+  std::string out;  // --out FILE (resumed when it exists); empty = stdout
+  SummaryArgs summary;
+  std::optional<Severity> fail_on;
+  int jobs = 0;
+  uint64_t shard_index = 0, shard_count = 1;  // --shard K/N
+  ProgressMode progress = ProgressMode::automatic;
+  uint64_t max_bytes = 0;  // 0 = default limit
+  RuleSources rules;
+};
+
+struct MergeArgs {
+  std::vector<std::string> inputs;
+  std::string out;  // --out FILE; empty = stdout
+  SummaryArgs summary;
+};
+
 struct Command {
-  enum class Kind { analyze, patterns, explain, help, version } kind = Kind::help;
+  enum class Kind { analyze, patterns, explain, batch, merge, help, version } kind = Kind::help;
   AnalyzeArgs analyze;
   PatternsArgs patterns;  // also carries `explain ID` (action "explain")
+  BatchArgs batch;
+  MergeArgs merge;
   std::string help_text;  // for Kind::help
 };
 

@@ -133,4 +133,23 @@ void render_json(const analyze::Analysis& a, const ReportCtx& ctx, fmt::memory_b
   w.end_object();
 }
 
+void render_json_line(const analyze::Analysis& a, const ReportCtx& ctx, fmt::memory_buffer& out) {
+  fmt::memory_buffer pretty;
+  render_json(a, ctx, pretty);
+  // The writer's whitespace is outside strings only (strings escape newlines and tabs).
+  bool in_string = false, escaped = false;
+  for (const char c : pretty) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == ' ' || c == '\n') {
+      continue;
+    }
+    out.push_back(c);
+  }
+}
+
 }  // namespace kdx::report

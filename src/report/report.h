@@ -33,6 +33,10 @@ void render_json(const analyze::Analysis& a, const ReportCtx& ctx, fmt::memory_b
 void render_markdown(const analyze::Analysis& a, const ReportCtx& ctx, fmt::memory_buffer& out);
 void render_html(const analyze::Analysis& a, const ReportCtx& ctx, fmt::memory_buffer& out);
 
+// The schema-1 JSON report on one line, without '\n' (kdx batch's NDJSON): the same document as
+// render_json, with no whitespace between tokens.
+void render_json_line(const analyze::Analysis& a, const ReportCtx& ctx, fmt::memory_buffer& out);
+
 // Masks secrets and identities in the text a report prints (evidence, captures, fixes,
 // unmatched templates and examples, problems' messages): IPv4/IPv6 addresses, e-mail
 // addresses, bearer tokens, JWTs, passwords in URLs, password=/token=/secret= pairs (JSON too),

@@ -69,7 +69,9 @@ expect_completion() {  # expect_completion "WANTED" WORD...
   got=$(complete_words "$@")
   [[ $got == "$wanted" ]] || fail "completing '$*' offered '$got', not '$wanted'"
 }
-expect_completion "analyze patterns explain help --help --version" kdx ""
+expect_completion "analyze batch merge patterns explain help --help --version" kdx ""
+expect_completion "--shard --summary --summary-json" kdx batch --s
+expect_completion "1/2 1/3" kdx batch --shard 1
 expect_completion "text json md html" kdx analyze --format ""
 expect_completion "always" kdx analyze --color = al
 expect_completion "high" kdx analyze -j 2 --min-severity h
