@@ -182,15 +182,23 @@ TEST(Batch, ResumeAfterTornLineSkipsDoneBundlesByKeyAndFingerprint) {
   EXPECT_EQ(after.find("renamed.log.gz"), std::string::npos);
 }
 
-TEST(Batch, KillNineMidRunThenRerunEqualsUninterrupted) {
-  TempDir t;
+// Runs `kdx batch -j1` over 20 slow bundles into `out` and sends `signal` once the first line
+// is there; returns the wait status (or -1 when no line ever came).
+int batch_interrupted_by(TempDir& t, const std::string& out, int signal) {
   slow_fleet(t, 20);
-  const std::string out = t.path("killed.ndjson");
   const pid_t pid = spawn_kdx({"batch", "-j1", t.path("slow"), "--out", out}, t.path("err"));
-  ASSERT_TRUE(wait_for_line(out));
-  kill(pid, SIGKILL);
+  const bool started = wait_for_line(out);
+  kill(pid, started ? signal : SIGKILL);
   int status = 0;
   waitpid(pid, &status, 0);
+  return started ? status : -1;
+}
+
+TEST(Batch, KillNineMidRunThenRerunEqualsUninterrupted) {
+  TempDir t;
+  const std::string out = t.path("killed.ndjson");
+  const int status = batch_interrupted_by(t, out, SIGKILL);
+  ASSERT_NE(status, -1);
   ASSERT_TRUE(WIFSIGNALED(status));
   EXPECT_LT(lines_in(read_file(out)), 20u);  // it was stopped before the end
   auto resumed = run_kdx("batch -j1 " + q(t.path("slow")) + " --out " + q(out));
@@ -203,13 +211,9 @@ TEST(Batch, KillNineMidRunThenRerunEqualsUninterrupted) {
 
 TEST(Batch, SigtermExits143WithAValidPrefix) {
   TempDir t;
-  slow_fleet(t, 20);
   const std::string out = t.path("term.ndjson");
-  const pid_t pid = spawn_kdx({"batch", "-j1", t.path("slow"), "--out", out}, t.path("err"));
-  ASSERT_TRUE(wait_for_line(out));
-  kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  const int status = batch_interrupted_by(t, out, SIGTERM);
+  ASSERT_NE(status, -1);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 143);
   auto f = batch::read_ndjson(out);
