@@ -25,7 +25,7 @@ bool array_message(const JsonValue& v, Arena& arena, std::string* scratch, std::
     first = false;
     int value = 0;
     bool digits_only = e.kind == JsonValue::Kind::number && !e.raw.empty() && e.raw.size() <= 3;
-    for (char c : e.raw) {
+    for (char c : digits_only ? e.raw : std::string_view()) {  // at most 3 digits: no overflow
       if (c < '0' || c > '9')
         digits_only = false;
       else
