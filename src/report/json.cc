@@ -104,10 +104,7 @@ void write_unmatched(JsonWriter& w, const analyze::UnmatchedTemplate& t) {
   w.end_object();
 }
 
-}  // namespace
-
-void render_json(const analyze::Analysis& a, const ReportCtx& ctx, fmt::memory_buffer& out) {
-  JsonWriter w(out);
+void write_report(const analyze::Analysis& a, const ReportCtx& ctx, JsonWriter& w) {
   w.begin_object();
   w.key("schema").value(1);
   w.key("kdx_version").value(ctx.kdx_version);
@@ -133,23 +130,16 @@ void render_json(const analyze::Analysis& a, const ReportCtx& ctx, fmt::memory_b
   w.end_object();
 }
 
+}  // namespace
+
+void render_json(const analyze::Analysis& a, const ReportCtx& ctx, fmt::memory_buffer& out) {
+  JsonWriter w(out);
+  write_report(a, ctx, w);
+}
+
 void render_json_line(const analyze::Analysis& a, const ReportCtx& ctx, fmt::memory_buffer& out) {
-  fmt::memory_buffer pretty;
-  render_json(a, ctx, pretty);
-  // The writer's whitespace is outside strings only (strings escape newlines and tabs).
-  bool in_string = false, escaped = false;
-  for (const char c : pretty) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == ' ' || c == '\n') {
-      continue;
-    }
-    out.push_back(c);
-  }
+  JsonWriter w(out, JsonWriter::Layout::compact);
+  write_report(a, ctx, w);
 }
 
 }  // namespace kdx::report

@@ -56,6 +56,7 @@ void append_json_string(fmt::memory_buffer& out, std::string_view s) {
 }
 
 void JsonWriter::newline() {
+  if (compact_) return;
   out_.push_back('\n');
   for (size_t i = 0; i < stack_.size(); ++i) out_.append(std::string_view("  "));
 }
@@ -83,7 +84,7 @@ JsonWriter& JsonWriter::end_object() {
   stack_.pop_back();
   if (!empty) newline();
   out_.push_back('}');
-  if (stack_.empty()) out_.push_back('\n');
+  if (stack_.empty() && !compact_) out_.push_back('\n');
   return *this;
 }
 
@@ -105,7 +106,7 @@ JsonWriter& JsonWriter::end_array() {
 JsonWriter& JsonWriter::key(std::string_view k) {
   before_value();
   append_json_string(out_, k);
-  out_.append(std::string_view(": "));
+  out_.append(compact_ ? std::string_view(":") : std::string_view(": "));
   after_key_ = true;
   return *this;
 }

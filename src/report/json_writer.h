@@ -13,7 +13,10 @@ namespace kdx::report {
 
 class JsonWriter {
  public:
-  explicit JsonWriter(fmt::memory_buffer& out) : out_(out) {}
+  // pretty: two-space indentation, one value per line; compact: no whitespace (one line).
+  enum class Layout { pretty, compact };
+  explicit JsonWriter(fmt::memory_buffer& out, Layout layout = Layout::pretty)
+      : out_(out), compact_(layout == Layout::compact) {}
 
   JsonWriter& begin_object();
   JsonWriter& end_object();
@@ -38,6 +41,7 @@ class JsonWriter {
   };
   std::vector<Level> stack_;
   bool after_key_ = false;
+  bool compact_ = false;
 };
 
 // Appends `s` as a JSON string literal (with quotes).
