@@ -512,7 +512,16 @@ bool has_error_word(std::string_view text) {
   return false;
 }
 
-bool is_unmatched_candidate(const formats::Record& r) {
+const std::string& error_word_marker() {
+  static const std::string marker = [] {
+    std::string rx = "(?i:";
+    for (size_t i = 0; i < kErrorWords.size(); ++i) (rx += i ? "|" : "") += kErrorWords[i];
+    return rx + ")";  // "...Error" and "...Exception" names hold "error" and "exception"
+  }();
+  return marker;
+}
+
+bool is_unmatched_candidate(const formats::Record& r, bool may_have_error_word) {
   switch (r.level) {
     case Level::warning:
     case Level::error:
@@ -526,7 +535,7 @@ bool is_unmatched_candidate(const formats::Record& r) {
   if (r.kind == SourceKind::event) return r.type == "Warning";
   if (r.kind != SourceKind::log && r.kind != SourceKind::text && r.kind != SourceKind::journal)
     return false;
-  return has_error_word(r.message.substr(0, std::min(r.message.find('\n'), kUnmatchedLineBytes)));
+  return may_have_error_word && has_error_word(r.message.substr(0, std::min(r.message.find('\n'), kUnmatchedLineBytes)));
 }
 
 std::string_view mined_line(std::string_view message) {
@@ -618,8 +627,8 @@ const std::string& UnmatchedMiner::resource_name(const ResourceRef& r) {
   return last_name_;
 }
 
-void UnmatchedMiner::add(const formats::Record& r, FileId file) {
-  if (!is_unmatched_candidate(r)) return;
+void UnmatchedMiner::add(const formats::Record& r, FileId file, bool may_have_error_word) {
+  if (!is_unmatched_candidate(r, may_have_error_word)) return;
   const std::string_view line = mined_line(r.message);
   if (line.empty()) return;
   scratch_.clear();

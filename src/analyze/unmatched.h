@@ -29,9 +29,16 @@ inline constexpr size_t kUnmatchedLineBytes = 512;  // a message is mined up to 
 // error or fatal; it is an event of type Warning; or, for log, text and journal records with
 // no level, its first line has an error word (error, err, failed, failure, fatal, panic,
 // exception, refused, denied, timeout: whole words, any case; "...Error"/"...Exception" at
-// the end of a CamelCase name too). A byte scan, no regex.
-bool is_unmatched_candidate(const formats::Record& r);
+// the end of a CamelCase name too). A byte scan, no regex. `may_have_error_word` false says the
+// message is known to hold none of the words (the matcher's marker below did not fire): the
+// scan is skipped.
+bool is_unmatched_candidate(const formats::Record& r, bool may_have_error_word = true);
 bool has_error_word(std::string_view text);
+
+// A regex that matches every text has_error_word() accepts (and more: the words as
+// substrings, any case): the pipeline gives it to the matcher as a marker, so that the
+// byte scan runs only on the few messages where the matcher's engine saw one of the words.
+const std::string& error_word_marker();
 
 // The part of a message that is mined: its first line, without a klog header
 // ("E0604 10:00:00.123456 1 "), cut to kUnmatchedLineBytes at a UTF-8 boundary.
@@ -61,8 +68,9 @@ class UnmatchedMiner {
  public:
   explicit UnmatchedMiner(size_t max_keys = kUnmatchedKeysPerMiner) : max_keys_(max_keys) {}
 
-  // Adds a record that matched no rule, if is_unmatched_candidate(r). `file` orders examples.
-  void add(const formats::Record& r, FileId file);
+  // Adds a record that matched no rule, if is_unmatched_candidate(r, may_have_error_word).
+  // `file` orders examples.
+  void add(const formats::Record& r, FileId file, bool may_have_error_word = true);
   void merge(UnmatchedMiner&& other);  // order-independent
   size_t keys() const { return keys_.size(); }
   int sample_bits() const { return sample_bits_; }  // 0 = nothing dropped

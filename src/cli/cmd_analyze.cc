@@ -94,7 +94,7 @@ int run_analyze(const AnalyzeArgs& args, std::FILE* out, std::FILE* err) {
       args.no_cache ? std::string() : match::hyperscan_cache_dir(std::getenv("KDX_CACHE_DIR"),
                                                                   std::getenv("XDG_CACHE_HOME"),
                                                                   std::getenv("HOME"));
-  auto matcher = match::Matcher::compile(*rules, match::Engine::automatic, cache_dir);
+  auto matcher = pipeline::compile_matcher(*rules, match::Engine::automatic, cache_dir);
   if (!matcher) {
     print_problem(err, matcher.error());
     return kExitUsage;

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "pipeline/pipeline.h"
 
 #ifndef KDX_VERSION
 #define KDX_VERSION "dev"
@@ -183,7 +184,7 @@ int run_batch(const BatchArgs& args, std::FILE* out, std::FILE* err) {
     print_problem(err, rules.error());
     return kExitUsage;
   }
-  auto matcher = match::Matcher::compile(*rules);  // once: every bundle shares it
+  auto matcher = pipeline::compile_matcher(*rules);  // once: every bundle shares it
   if (!matcher) {
     print_problem(err, matcher.error());
     return kExitUsage;

@@ -82,8 +82,13 @@ class Matcher {
   // version and CPU is loaded from there instead, and Hyperscan works from the first batch;
   // one compiled here is stored there. A damaged or foreign cache file is ignored (and
   // replaced), an unwritable directory skipped: hits never depend on the cache.
+  //
+  // `markers` are extra regexes that are not rules: the engine scans for them along with the
+  // signals, at almost no cost, and match() tells which records may hold one (see there). The
+  // pipeline marks the records whose wording the unrecognised-error miner must look at.
   static Expected<Matcher> compile(const rules::RuleSet& rules, Engine engine = Engine::automatic,
-                                   std::string cache_dir = {});
+                                   std::string cache_dir = {},
+                                   std::vector<std::string> markers = {});
 
   // The engine in use (never `automatic`).
   Engine engine() const;
@@ -98,7 +103,11 @@ class Matcher {
 
   // Pushes every hit of the batch's records, in record order, to `sink`. With Hyperscan the
   // batch's messages are scanned together; records may borrow from the chunk or the arena.
-  void match(const formats::RecordBatch& batch, MatchScratch& scratch, HitSink& sink) const;
+  // With `marked`, also sets marked[i] (resized to the batch) to 1 for each record i whose
+  // message may match one of the markers, 0 for the rest: a superset (an engine may mark a
+  // record no marker matches, never skip one that a marker matches).
+  void match(const formats::RecordBatch& batch, MatchScratch& scratch, HitSink& sink,
+             std::vector<uint8_t>* marked = nullptr) const;
   // The same for one record (examples, tests): the per-record path of the same engine.
   void match_record(const formats::Record& record, MatchScratch& scratch, HitSink& sink) const;
 
@@ -107,6 +116,7 @@ class Matcher {
   bool signal_matches_text(rules::RuleIx rule, size_t signal, std::string_view message) const;
 
   const rules::RuleSet& rules() const;
+  const std::vector<std::string>& markers() const;
 
  private:
   struct Impl;

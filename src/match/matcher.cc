@@ -185,9 +185,10 @@ struct Matcher::Impl {
   const rules::RuleSet* rules = nullptr;
   Engine engine = Engine::re2_set;
   std::vector<CompiledSignal> signals;         // set index -> signal
+  std::vector<std::string> markers;            // set index signals.size() + k -> marker k
   std::vector<std::vector<size_t>> by_rule;    // rule -> set indices of its signals
   std::unique_ptr<RE2::Set> set;               // every signal: non-ASCII messages, re2_set
-  std::vector<std::string> regexes;            // set index -> regex, to build Hyperscan from
+  std::vector<std::string> regexes;            // set index -> regex (signals, then markers)
   // Hyperscan, once built (at compile() for Engine::hyperscan, by the first batch past
   // kLazyHyperscanBytes for automatic); read-only from then on. Until then the RE2::Set works.
   std::unique_ptr<HsState> hs_storage;
@@ -226,16 +227,19 @@ struct Matcher::Impl {
     return true;
   }
 
-  void match_one(const formats::Record& r, const formats::Chunk* chunk, const HsState* hs,
+  bool is_marker(int set_index) const { return static_cast<size_t>(set_index) >= signals.size(); }
+  // Matches one record; true when a marker was among its candidates.
+  bool match_one(const formats::Record& r, const formats::Chunk* chunk, const HsState* hs,
                  MatchScratch::Impl& sc, HitSink& sink) const;
-  // Confirms the sorted candidate signals of one record and pushes its hits.
-  void emit(const formats::Record& r, const formats::Chunk* chunk, std::span<const int> sorted,
+  // Confirms the sorted candidate signals of one record and pushes its hits; the markers
+  // among them (last, by index) are only reported: true when there was one.
+  bool emit(const formats::Record& r, const formats::Chunk* chunk, std::span<const int> sorted,
             MatchScratch::Impl& sc, HitSink& sink) const;
   // The candidate signals of one message, sorted, into sc.set_hits.
   void candidates_of(std::string_view message, const HsState* hs, MatchScratch::Impl& sc) const;
   void scan_slice(const HsState& hs, MatchScratch::Impl& sc) const;
   void match_batch_hs(const HsState& hs, const formats::RecordBatch& batch,
-                      MatchScratch::Impl& sc, HitSink& sink) const;
+                      MatchScratch::Impl& sc, HitSink& sink, std::vector<uint8_t>* marked) const;
 };
 
 Matcher::Matcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -244,6 +248,7 @@ Matcher& Matcher::operator=(Matcher&&) noexcept = default;
 Matcher::~Matcher() = default;
 
 const rules::RuleSet& Matcher::rules() const { return *impl_->rules; }
+const std::vector<std::string>& Matcher::markers() const { return impl_->markers; }
 bool Matcher::hyperscan_from_cache() const {
   const HsState* st = impl_->hs.load(std::memory_order_acquire);
   return st && st->from_cache;
@@ -283,7 +288,7 @@ const HsState* Matcher::Impl::hyperscan_for_batch() {
 }
 
 Expected<Matcher> Matcher::compile(const rules::RuleSet& rules, Engine engine,
-                                   std::string cache_dir) {
+                                   std::string cache_dir, std::vector<std::string> markers) {
   if (engine == Engine::hyperscan && !hyperscan_available())
     return Problem{"match engine", "this kdx was built without Hyperscan"};
   auto impl = std::make_unique<Impl>();
@@ -324,6 +329,13 @@ Expected<Matcher> Matcher::compile(const rules::RuleSet& rules, Engine engine,
       impl->regexes.push_back(sig.regex);
     }
   }
+  for (const auto& marker : markers) {
+    std::string err;
+    if (impl->set->Add(marker, &err) < 0)
+      return Problem{"marker regex", fmt::format("rejected by the RE2 set: {}", err)};
+    impl->regexes.push_back(marker);
+  }
+  impl->markers = std::move(markers);
   if (!impl->set->Compile())
     return Problem{"pattern database", "the RE2 set of all signals exceeds its memory budget"};
   const bool want_hs = engine != Engine::re2_set && !impl->regexes.empty();
@@ -369,22 +381,26 @@ void Matcher::Impl::candidates_of(std::string_view message, const HsState* hs,
   sc.set_hits.erase(std::unique(sc.set_hits.begin(), sc.set_hits.end()), sc.set_hits.end());
 }
 
-void Matcher::Impl::match_one(const formats::Record& r, const formats::Chunk* chunk,
+bool Matcher::Impl::match_one(const formats::Record& r, const formats::Chunk* chunk,
                               const HsState* hs, MatchScratch::Impl& sc, HitSink& sink) const {
-  if (r.message.empty()) return;
+  if (r.message.empty()) return false;
   candidates_of(matchable(r.message, sc.utf8), hs, sc);
-  if (!sc.set_hits.empty()) emit(r, chunk, sc.set_hits, sc, sink);
+  return !sc.set_hits.empty() && emit(r, chunk, sc.set_hits, sc, sink);
 }
 
-void Matcher::Impl::emit(const formats::Record& r, const formats::Chunk* chunk,
+bool Matcher::Impl::emit(const formats::Record& r, const formats::Chunk* chunk,
                          std::span<const int> sorted, MatchScratch::Impl& sc,
                          HitSink& sink) const {
   // A rule's signals have adjacent set indices: emit one hit per rule with every signal that
   // confirmed in signal_mask, and the captures of the first.
   const std::string_view msg = matchable(r.message, sc.utf8);
   Hit hit;
-  bool pending = false;
+  bool pending = false, marked = false;
   for (int ix : sorted) {
+    if (is_marker(ix)) {
+      marked = true;
+      break;
+    }
     const auto& s = signals[static_cast<size_t>(ix)];
     if (pending && s.rule != hit.rule) {
       sink.on_hit(hit);
@@ -411,6 +427,7 @@ void Matcher::Impl::emit(const formats::Record& r, const formats::Chunk* chunk,
     pending = true;
   }
   if (pending) sink.on_hit(hit);
+  return marked;
 }
 
 // Scans the joined slice in sc.text and forgets it; the candidates stay.
@@ -430,7 +447,8 @@ void Matcher::Impl::scan_slice(const HsState& hs, MatchScratch::Impl& sc) const 
 // (and Hyperscan's leftover signals) go through RE2::Sets. Candidates are then confirmed per
 // record, in record order.
 void Matcher::Impl::match_batch_hs(const HsState& hs, const formats::RecordBatch& batch,
-                                   MatchScratch::Impl& sc, HitSink& sink) const {
+                                   MatchScratch::Impl& sc, HitSink& sink,
+                                   std::vector<uint8_t>* marked) const {
   sc.candidates.clear();
   sc.text.clear();
   sc.starts.clear();
@@ -467,19 +485,22 @@ void Matcher::Impl::match_batch_hs(const HsState& hs, const formats::RecordBatch
     size_t e = b;
     for (; e < sc.candidates.size() && sc.candidates[e].message == rec; ++e)
       sorted.push_back(static_cast<int>(sc.candidates[e].signal));
-    emit(records[rec], batch.chunk, sorted, sc, sink);
+    if (emit(records[rec], batch.chunk, sorted, sc, sink) && marked) (*marked)[rec] = 1;
     b = e;
   }
 }
 
-void Matcher::match(const formats::RecordBatch& batch, MatchScratch& scratch,
-                    HitSink& sink) const {
+void Matcher::match(const formats::RecordBatch& batch, MatchScratch& scratch, HitSink& sink,
+                    std::vector<uint8_t>* marked) const {
+  if (marked) marked->assign(batch.records.size(), 0);
   if (const HsState* hs = impl_->hyperscan_for_batch())
-    return impl_->match_batch_hs(*hs, batch, scratch.impl(), sink);
+    return impl_->match_batch_hs(*hs, batch, scratch.impl(), sink, marked);
   uint64_t bytes = 0;
-  for (const auto& r : batch.records) {
+  for (size_t i = 0; i < batch.records.size(); ++i) {
+    const auto& r = batch.records[i];
     bytes += r.message.size();
-    impl_->match_one(r, batch.chunk, nullptr, scratch.impl(), sink);
+    if (impl_->match_one(r, batch.chunk, nullptr, scratch.impl(), sink) && marked)
+      (*marked)[i] = 1;
   }
   if (impl_->lazy) impl_->set_bytes.fetch_add(bytes, std::memory_order_relaxed);
 }

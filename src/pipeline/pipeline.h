@@ -50,6 +50,14 @@ struct RunResult {
   size_t inputs_opened = 0;
 };
 
+// The matcher kdx analyses with: the rules' signals, and the unrecognised-error miner's
+// marker (analyze::error_word_marker()) so that the miner's word scan runs only on the records
+// the engine marked. run() takes any Matcher; one without the marker makes the miner scan
+// every record it is given.
+Expected<match::Matcher> compile_matcher(const rules::RuleSet& rules,
+                                         match::Engine engine = match::Engine::automatic,
+                                         std::string cache_dir = {});
+
 RunResult run(const std::vector<std::string>& inputs, const match::Matcher& matcher,
               const RunOptions& options);
 

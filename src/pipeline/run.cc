@@ -32,7 +32,8 @@ struct Worker {
   match::MatchScratch scratch;
   analyze::Collector collector;
   analyze::UnmatchedMiner unmatched;
-  std::vector<uint8_t> hit;  // per record of the batch: did some rule hit it
+  std::vector<uint8_t> hit;     // per record of the batch: did some rule hit it
+  std::vector<uint8_t> marked;  // per record: may its message hold an error word
   Problems problems;
   std::array<uint64_t, formats::kFormatCount> records{};
   StageStat split, match;  // for --stats
@@ -56,19 +57,27 @@ class MarkingSink final : public match::HitSink {
   std::vector<uint8_t>& hit_;
 };
 
-// Matches the worker's batch; with `unmatched`, feeds the records no rule hit to the miner.
-void match_batch(const match::Matcher& matcher, const formats::Chunk& chunk, bool unmatched,
+// What the miner needs of the matcher: whether to mine, and whether the matcher marks the
+// records that may hold an error word (else the miner scans each one itself).
+struct MinerMode {
+  bool enabled = true;
+  bool words_marked = false;
+};
+
+// Matches the worker's batch; when mining, feeds the records no rule hit to the miner.
+void match_batch(const match::Matcher& matcher, const formats::Chunk& chunk, MinerMode miner,
                  Worker& w) {
-  if (!unmatched) {
+  if (!miner.enabled) {
     matcher.match(w.batch, w.scratch, w.collector);
     return;
   }
   w.hit.assign(w.batch.records.size(), 0);
   MarkingSink sink(w.collector, w.batch, w.hit);
-  matcher.match(w.batch, w.scratch, sink);
+  matcher.match(w.batch, w.scratch, sink, miner.words_marked ? &w.marked : nullptr);
   const FileId file = chunk.file ? chunk.file->id : 0;
   for (size_t i = 0; i < w.batch.records.size(); ++i)
-    if (!w.hit[i]) w.unmatched.add(w.batch.records[i], file);
+    if (!w.hit[i])
+      w.unmatched.add(w.batch.records[i], file, !miner.words_marked || w.marked[i]);
 }
 
 // Adds one chunk's split (t0..t1) and match (t1..now) to the worker's --stats counters.
@@ -188,9 +197,18 @@ void sort_problems(Problems& problems) {
   });
 }
 
+Expected<match::Matcher> compile_matcher(const rules::RuleSet& rules, match::Engine engine,
+                                         std::string cache_dir) {
+  return match::Matcher::compile(rules, engine, std::move(cache_dir),
+                                 {analyze::error_word_marker()});
+}
+
 RunResult run(const std::vector<std::string>& inputs, const match::Matcher& matcher,
               const RunOptions& options) {
   RunResult out;
+  const auto& markers = matcher.markers();
+  const MinerMode miner{options.unmatched, std::find(markers.begin(), markers.end(),
+                                                     analyze::error_word_marker()) != markers.end()};
   const int jobs = options.jobs > 0 ? options.jobs
                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   Reader reader(inputs, options, out);
@@ -215,7 +233,7 @@ RunResult run(const std::vector<std::string>& inputs, const match::Matcher& matc
                   formats::split(*chunk, w.batch, w.problems);
                   const auto t1 = Clock::now();
                   w.records[static_cast<size_t>(chunk->format)] += w.batch.records.size();
-                  match_batch(matcher, *chunk, options.unmatched, w);
+                  match_batch(matcher, *chunk, miner, w);
                   count_stage(w, *chunk, t0, t1, options.stats != nullptr);
                   w.batch.clear();  // records borrow from the chunk, freed next
                 }));

@@ -9,6 +9,7 @@
 #include <random>
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include "match/match.h"
 #include "support/rule_fixture.h"
@@ -66,6 +67,25 @@ TEST(UnmatchedCandidates, ErrorWordsAreWholeWordsInAnyCase) {
   EXPECT_FALSE(has_error_word("terror and panicked failures"));
   EXPECT_FALSE(has_error_word("Errorless"));
   EXPECT_FALSE(has_error_word("everything is fine"));
+}
+
+TEST(UnmatchedCandidates, TheErrorWordMarkerMatchesEveryTextWithAnErrorWord) {
+  const RE2 marker(error_word_marker());
+  ASSERT_TRUE(marker.ok()) << marker.error();
+  for (const char* text :
+       {"Failed to open file", "dial tcp: connection REFUSED", "err=\"eof\"",
+        "ERR_CONNECTION_TIMEOUT", "java.lang.NullPointerException: x", "ValueError: bad literal",
+        "FATAL", "kernel Panic", "permission denied", "Failure", "TimeOut"}) {
+    EXPECT_TRUE(has_error_word(text)) << text;
+    EXPECT_TRUE(RE2::PartialMatch(text, marker)) << text;
+  }
+  EXPECT_FALSE(RE2::PartialMatch("everything is fine", marker));
+  // Unmarked (the marker did not fire): the word scan is skipped.
+  formats::Record r = test::record("request failed", SourceKind::log);
+  EXPECT_TRUE(is_unmatched_candidate(r, true));
+  EXPECT_FALSE(is_unmatched_candidate(r, false));
+  r.level = Level::error;
+  EXPECT_TRUE(is_unmatched_candidate(r, false));  // the level decides without the words
 }
 
 TEST(UnmatchedCandidates, ByLevelEventTypeOrWording) {

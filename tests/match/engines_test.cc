@@ -302,5 +302,45 @@ TEST(Engines, ArenaMessagesAndSlicesBiggerThanOneScan) {
   EXPECT_EQ(ref.back(), ":3001 edge.word s0 m1");
 }
 
+TEST(Engines, MarkersMarkTheRecordsTheyMatchAndNeverHit) {
+  auto rules = test::rules_from_yaml(kEdgeRules);
+  const std::vector<std::string> markers = {"(?i:timeout|refused)", R"(\bquux\b)"};
+  formats::RecordBatch batch;
+  const std::vector<std::string> texts = {
+      "read TIMEOUT after 3s",         // marker 0, any case
+      "quiet please",                  // nothing
+      "pod OOMKilled, refused",        // a rule's hit and marker 0
+      "quux",                          // marker 1
+      "quuxes",                        // marker 1 needs a word boundary
+      "r\xc3\xa9ponse refused",        // non-ASCII: the RE2::Set marks it
+      "",
+  };
+  for (size_t i = 0; i < texts.size(); ++i)
+    batch.records.push_back(test::record(texts[i], SourceKind::log, i + 1));
+  const std::vector<uint8_t> expected = {1, 0, 1, 1, 0, 1, 0};
+  Lines without;
+  {
+    auto plain = Matcher::compile(rules, Engine::re2_set);
+    ASSERT_TRUE(plain);
+    without = batch_hits(*plain, batch);
+  }
+  for (auto engine : {Engine::re2_set, Engine::hyperscan}) {
+    if (engine == Engine::hyperscan && !hyperscan_available()) continue;
+    auto m = Matcher::compile(rules, engine, {}, markers);
+    ASSERT_TRUE(m) << m.error().message;
+    EXPECT_EQ(m->markers(), markers);
+    DumpSink sink;
+    sink.rules = &rules;
+    MatchScratch scratch;
+    std::vector<uint8_t> marked(3, 7);  // resized and overwritten
+    m->match(batch, scratch, sink, &marked);
+    EXPECT_EQ(marked, expected) << engine_name(engine);
+    EXPECT_EQ(sink.lines, without) << engine_name(engine) << ": markers change no hit";
+  }
+  auto bad = Matcher::compile(rules, Engine::re2_set, {}, {"(unclosed"});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().where, "marker regex");
+}
+
 }  // namespace
 }  // namespace kdx::match

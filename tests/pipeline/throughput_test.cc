@@ -1,7 +1,8 @@
 // The fast paths of the pipeline give the slow paths' bytes: chunk buffers handed over whole or
 // copied (chunks smaller and larger than a read block, a document growing past many chunks),
-// line numbers counted in the serial chunker, and a Hyperscan database loaded from the cache
-// instead of compiled — the same JSON report at every chunk size, thread count and cache state.
+// line numbers counted in the serial chunker, a Hyperscan database loaded from the cache
+// instead of compiled, and the miner scanning only the records the matcher marked — the same
+// JSON report at every chunk size, thread count, cache state and marking.
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>
@@ -45,6 +46,10 @@ class Throughput : public ::testing::Test {
     std::string text;
     for (int i = 1; i <= kTextLines; ++i) {
       if (i % 97 == 0) text += failures[static_cast<size_t>(i / 97) % failures.size()];
+      else if (i % 89 == 0)  // an error no rule knows: the miner's
+        text += fmt::format("ledger sync {} failed: upstream closed stream s{}", i % 5, i);
+      else if (i % 83 == 0)  // error words inside other words: marked, then not mined
+        text += fmt::format("terrors of the deep, panicked sailors, errands {}", i);
       else
         text += fmt::format("worker {} finished batch {} of queue q{} in {} ms", i % 7, i,
                             i % 13, i % 1000);
@@ -121,6 +126,23 @@ TEST_F(Throughput, ACachedHyperscanDatabaseGivesTheSameReport) {
   EXPECT_TRUE(warm->hyperscan_from_cache());
   EXPECT_EQ(json(*warm, 2, 64 << 10), ref);
   EXPECT_EQ(json(*warm, 1, 8 << 20), ref);
+}
+
+TEST_F(Throughput, MarkedRecordsGiveTheMinerWhatScanningEveryRecordGives) {
+  // compile_matcher adds the error-word marker: the miner then scans only marked records.
+  auto plain = match::Matcher::compile(*rules_, match::Engine::re2_set);
+  ASSERT_TRUE(plain);
+  const std::string ref = json(*plain, 2, 64 << 10);
+  EXPECT_NE(ref.find("ledger sync <num> failed: upstream closed stream <*>"), std::string::npos);
+  EXPECT_EQ(ref.find("terrors of the deep"), std::string::npos);
+  for (auto engine : {match::Engine::re2_set, match::Engine::hyperscan}) {
+    if (engine == match::Engine::hyperscan && !match::hyperscan_available()) continue;
+    auto marked = compile_matcher(*rules_, engine);
+    ASSERT_TRUE(marked) << marked.error().message;
+    ASSERT_EQ(marked->markers().size(), 1u);
+    EXPECT_EQ(json(*marked, 2, 64 << 10), ref) << match::engine_name(engine);
+    EXPECT_EQ(json(*marked, 1, 8 << 20), ref) << match::engine_name(engine);
+  }
 }
 
 }  // namespace
