@@ -344,7 +344,7 @@ int run_patterns(const PatternsArgs& args, std::FILE* out, std::FILE* err) {
     print(out, fmt::format("{} rules: {} issue{}\n", rules->size(), n, n == 1 ? "" : "s"));
     return n ? kExitFindings : kExitOk;
   }
-  auto matcher = match::Matcher::compile(*rules);
+  auto matcher = pipeline::compile_matcher(*rules);
   if (!matcher) {
     print_problem(err, matcher.error());
     return kExitUsage;
