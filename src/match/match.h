@@ -25,6 +25,15 @@ struct Capture {
   std::string_view value;  // borrowed from the record
 };
 
+// Where a Hit's captures come from: the matcher fills them in when they are first asked for.
+class CaptureSource {
+ public:
+  virtual std::span<const Capture> captures() const = 0;
+
+ protected:
+  ~CaptureSource() = default;
+};
+
 // One rule's hit on one record. Valid only during HitSink::on_hit.
 struct Hit {
   rules::RuleIx rule = 0;
@@ -32,7 +41,14 @@ struct Hit {
   uint64_t signal_mask = 0;   // every signal of the rule that hit (first 64)
   const formats::Record* record = nullptr;
   const formats::Chunk* chunk = nullptr;
-  std::span<const Capture> captures;
+  const CaptureSource* capture_source = nullptr;
+
+  // The named groups of `signal`'s regex. Confirming a hit runs only RE2's DFA; the submatch
+  // engine, several times slower, runs here, when a sink keeps the hit as evidence (most
+  // hits are only counted). Call only during on_hit.
+  std::span<const Capture> captures() const {
+    return capture_source ? capture_source->captures() : std::span<const Capture>();
+  }
 };
 
 class HitSink {

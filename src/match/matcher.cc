@@ -94,6 +94,75 @@ std::string_view matchable(std::string_view s, std::string& copy) {
 
 }  // namespace
 
+struct MatchScratch::Impl {
+  std::vector<int> set_hits;
+  std::vector<re2::StringPiece> groups;
+  std::vector<Capture> captures;
+  // The batch path (Hyperscan): one slice of messages joined by '\n', where each starts, which
+  // record each is, and the candidates found so far.
+  std::string text;
+  std::vector<uint32_t> starts;
+  std::vector<uint32_t> records;
+  std::vector<detail::Candidate> candidates;
+  detail::HsScratch hs;
+  std::string utf8;  // a message made matchable (see matchable())
+};
+
+namespace {
+
+// Runs the signal's own regex (and its `unless`) on `msg`. Without `want_captures` RE2 answers
+// with its DFA alone; with it, the submatch engine fills sc.captures.
+bool confirm(const CompiledSignal& s, std::string_view msg, MatchScratch::Impl& sc,
+             bool want_captures) {
+  const int ngroups = want_captures ? s.capture_groups : 0;
+  sc.groups.assign(static_cast<size_t>(ngroups), re2::StringPiece());
+  re2::StringPiece text(msg.data(), msg.size());
+  if (!s.regex->Match(text, 0, text.size(), RE2::UNANCHORED, sc.groups.data(), ngroups))
+    return false;
+  if (s.unless && RE2::PartialMatch(text, *s.unless)) return false;
+  if (!want_captures) return true;
+  sc.captures.clear();
+  for (int g = 1; g < ngroups; ++g) {
+    const auto& name = s.group_names[static_cast<size_t>(g)];
+    if (name.empty() || sc.groups[g].data() == nullptr) continue;
+    sc.captures.push_back({name, std::string_view(sc.groups[g].data(), sc.groups[g].size())});
+  }
+  return true;
+}
+
+// The captures of the hit being emitted: its first signal's regex run again, with captures,
+// the first time a sink asks; mapped from a matchable copy back to the record's own bytes.
+class LazyCaptures final : public CaptureSource {
+ public:
+  explicit LazyCaptures(MatchScratch::Impl& sc) : sc_(sc) {}
+  void reset(const CompiledSignal& s, std::string_view msg, std::string_view record_message) {
+    signal_ = &s;
+    msg_ = msg;
+    record_message_ = record_message;
+    ready_ = false;
+  }
+  std::span<const Capture> captures() const override {
+    if (ready_) return sc_.captures;
+    ready_ = true;
+    sc_.captures.clear();
+    if (!signal_ || !confirm(*signal_, msg_, sc_, /*want_captures=*/true)) return {};
+    if (msg_.data() != record_message_.data())
+      for (auto& c : sc_.captures) {
+        const auto at = static_cast<size_t>(c.value.data() - msg_.data());
+        c.value = record_message_.substr(at, c.value.size());
+      }
+    return sc_.captures;
+  }
+
+ private:
+  MatchScratch::Impl& sc_;
+  const CompiledSignal* signal_ = nullptr;
+  std::string_view msg_, record_message_;
+  mutable bool ready_ = false;
+};
+
+}  // namespace
+
 // Hyperscan and the RE2::Set of the signals it did not take; built once, then read-only.
 struct HsState {
   std::unique_ptr<detail::HyperscanPrefilter> prefilter;
@@ -162,19 +231,6 @@ void save_hyperscan(const std::string& dir, const std::vector<std::string>& rege
   (void)detail::write_cache(path, key, db);
 }
 
-struct MatchScratch::Impl {
-  std::vector<int> set_hits;
-  std::vector<re2::StringPiece> groups;
-  std::vector<Capture> captures;
-  // The batch path (Hyperscan): one slice of messages joined by '\n', where each starts, which
-  // record each is, and the candidates found so far.
-  std::string text;
-  std::vector<uint32_t> starts;
-  std::vector<uint32_t> records;
-  std::vector<detail::Candidate> candidates;
-  detail::HsScratch hs;
-  std::string utf8;  // a message made matchable (see matchable())
-};
 
 MatchScratch::MatchScratch() : impl_(std::make_unique<Impl>()) {}
 MatchScratch::~MatchScratch() = default;
@@ -206,25 +262,6 @@ struct Matcher::Impl {
     if (!s.type.empty() && r.type != s.type) return false;
     return full_match(s.reason, r.reason) && full_match(s.container, r.res.container) &&
            full_match(s.unit, r.res.unit);
-  }
-
-  // Runs the signal's own regex; on a hit fills scratch.captures.
-  bool confirm(const CompiledSignal& s, std::string_view msg, MatchScratch::Impl& sc,
-               bool want_captures) const {
-    const int ngroups = want_captures ? s.capture_groups : 0;
-    sc.groups.assign(static_cast<size_t>(ngroups), re2::StringPiece());
-    re2::StringPiece text(msg.data(), msg.size());
-    if (!s.regex->Match(text, 0, text.size(), RE2::UNANCHORED, sc.groups.data(), ngroups))
-      return false;
-    if (s.unless && RE2::PartialMatch(text, *s.unless)) return false;
-    if (!want_captures) return true;
-    sc.captures.clear();
-    for (int g = 1; g < ngroups; ++g) {
-      const auto& name = s.group_names[static_cast<size_t>(g)];
-      if (name.empty() || sc.groups[g].data() == nullptr) continue;
-      sc.captures.push_back({name, std::string_view(sc.groups[g].data(), sc.groups[g].size())});
-    }
-    return true;
   }
 
   bool is_marker(int set_index) const { return static_cast<size_t>(set_index) >= signals.size(); }
@@ -394,6 +431,7 @@ bool Matcher::Impl::emit(const formats::Record& r, const formats::Chunk* chunk,
   // A rule's signals have adjacent set indices: emit one hit per rule with every signal that
   // confirmed in signal_mask, and the captures of the first.
   const std::string_view msg = matchable(r.message, sc.utf8);
+  LazyCaptures lazy(sc);
   Hit hit;
   bool pending = false, marked = false;
   for (int ix : sorted) {
@@ -411,19 +449,15 @@ bool Matcher::Impl::emit(const formats::Record& r, const formats::Chunk* chunk,
       if (confirm(s, msg, sc, /*want_captures=*/false)) hit.signal_mask |= signal_bit(s.index);
       continue;
     }
-    if (!confirm(s, msg, sc, /*want_captures=*/true)) continue;
-    if (msg.data() != r.message.data())  // captures of the copy -> the record's own bytes
-      for (auto& c : sc.captures) {
-        const auto at = static_cast<size_t>(c.value.data() - msg.data());
-        c.value = r.message.substr(at, c.value.size());
-      }
+    if (!confirm(s, msg, sc, /*want_captures=*/false)) continue;
+    lazy.reset(s, msg, r.message);
     hit = Hit{};
     hit.rule = s.rule;
     hit.signal = s.index;
     hit.signal_mask = signal_bit(s.index);
     hit.record = &r;
     hit.chunk = chunk;
-    hit.captures = sc.captures;
+    hit.capture_source = &lazy;
     pending = true;
   }
   if (pending) sink.on_hit(hit);
@@ -509,7 +543,7 @@ bool Matcher::signal_matches_text(rules::RuleIx rule, size_t signal,
                                   std::string_view message) const {
   const auto& s = impl_->signals[impl_->by_rule[rule][signal]];
   MatchScratch scratch;
-  return impl_->confirm(s, message, scratch.impl(), false);
+  return confirm(s, message, scratch.impl(), false);
 }
 
 std::vector<ExampleFailure> check_examples(const Matcher& matcher) {

@@ -23,7 +23,7 @@ struct DumpSink final : HitSink {
   void on_hit(const Hit& h) override {
     std::string line = fmt::format("{} {} s{} m{:x}", h.record->line, (*rules)[h.rule].id,
                                    h.signal, h.signal_mask);
-    for (const auto& c : h.captures) line += fmt::format(" {}={}", c.name, c.value);
+    for (const auto& c : h.captures()) line += fmt::format(" {}={}", c.name, c.value);
     lines.push_back(std::move(line));
   }
 };

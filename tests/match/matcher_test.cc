@@ -21,7 +21,7 @@ struct RecordingSink final : HitSink {
   std::vector<Recorded> hits;
   void on_hit(const Hit& h) override {
     Recorded r{(*rules)[h.rule].id, h.signal, h.signal_mask, {}};
-    for (const auto& c : h.captures) r.captures.emplace_back(c.name, c.value);
+    for (const auto& c : h.captures()) r.captures.emplace_back(c.name, c.value);
     hits.push_back(r);
   }
 };
