@@ -139,6 +139,14 @@ class TextJoiner {
   enum class Role : uint8_t { blank, start, join };
   Role feed(std::string_view line);
 
+  // What feed() decides by, for safe_cut's backward search (non-blank lines): a line this
+  // shape continues the open record whatever came before (indented, "at ", "Caused by:",
+  // "Traceback", "...", "[signal "); one ending with ')' or "created by " continues a
+  // goroutine dump; "Traceback" makes the next unindented line part of the record.
+  static bool continues_by_shape(std::string_view line);
+  static bool continues_goroutine(std::string_view line);
+  static bool opens_python(std::string_view line);
+
  private:
   enum class Mode : uint8_t { plain, python, go };
   bool continues(std::string_view line);

@@ -58,21 +58,33 @@ std::string_view strip_frame(std::string_view s) {
 
 }  // namespace
 
-bool lines::TextJoiner::continues(std::string_view line) {
+bool lines::TextJoiner::continues_by_shape(std::string_view line) {
   const char c = line.front();
   // BuildKit's progress lines (" => [2/6] RUN ...", " => => # output") are indented records.
   if (line.starts_with(" => ")) return false;
   if (c == ' ' || c == '\t') return true;
-  if (line.starts_with("at ") || line.starts_with("Caused by:") || line.starts_with("Traceback") ||
-      line.starts_with("...") || line.starts_with("[signal "))
-    return true;
+  return line.starts_with("at ") || line.starts_with("Caused by:") || opens_python(line) ||
+         line.starts_with("...") || line.starts_with("[signal ");
+}
+
+bool lines::TextJoiner::continues_goroutine(std::string_view line) {
+  return line.back() == ')' || line.starts_with("created by ");
+}
+
+bool lines::TextJoiner::opens_python(std::string_view line) {
+  return line.starts_with("Traceback");
+}
+
+bool lines::TextJoiner::continues(std::string_view line) {
+  if (line.starts_with(" => ")) return false;
+  if (continues_by_shape(line)) return true;
   if (mode_ == Mode::python) {
     // The first unindented line after the frames is the exception ("ValueError: bad"): it
     // belongs to the traceback and ends it.
     mode_ = Mode::plain;
     return true;
   }
-  if (mode_ == Mode::go) return line.back() == ')' || line.starts_with("created by ");
+  if (mode_ == Mode::go) return continues_goroutine(line);
   return false;
 }
 
@@ -83,13 +95,13 @@ TextJoiner::Role lines::TextJoiner::feed(std::string_view line) {
   }
   if (open_ && lines_ < kMaxJoinedLines && continues(line)) {
     ++lines_;
-    if (line.starts_with("Traceback")) mode_ = Mode::python;
+    if (opens_python(line)) mode_ = Mode::python;
     return Role::join;
   }
   open_ = true;
   lines_ = 1;
   mode_ = is_goroutine_header(line)       ? Mode::go
-          : line.starts_with("Traceback") ? Mode::python
+          : opens_python(line)            ? Mode::python
                                           : Mode::plain;
   return Role::start;
 }

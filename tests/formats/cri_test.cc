@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -133,6 +134,43 @@ TEST(CriSafeCut, ChunkedSplitMatchesWholeSplit) {
     rest.remove_prefix(cut);
   }
   EXPECT_EQ(chunked, whole);
+}
+
+// The cut after the last F line at which neither stream has a P run open, by reading every
+// line from the start: what safe_cut (which looks back from the end) must give.
+size_t forward_cut(std::string_view buf) {
+  bool pending[2] = {false, false};
+  size_t best = 0;
+  for (size_t begin = 0; begin < buf.size();) {
+    const size_t nl = buf.find('\n', begin);
+    if (nl == std::string_view::npos) break;
+    std::string_view line = buf.substr(begin, nl - begin);
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    begin = nl + 1;
+    const auto parts = line.substr(0, line.find(' ', line.find(' ') + 1) + 2);
+    if (parts.size() < 4 || !line.starts_with("2026")) continue;  // stray line: no state change
+    const bool err = parts.find(" stderr ") != std::string_view::npos;
+    const bool partial = parts.ends_with(" P");
+    pending[err ? 1 : 0] = partial;
+    if (!partial && !pending[0] && !pending[1]) best = begin;
+  }
+  return best;
+}
+
+TEST(CriSafeCut, LookingBackGivesTheCutOfReadingEveryLine) {
+  const std::vector<std::string> shapes = {
+      "2026-06-04T10:00:00Z stdout F a", "2026-06-04T10:00:00Z stdout P b",
+      "2026-06-04T10:00:00Z stderr F c", "2026-06-04T10:00:00Z stderr P d",
+      "2026-06-04T10:00:00Z stderr F e\r", "stray text between",
+  };
+  std::mt19937 rng(11);
+  for (int round = 0; round < 2000; ++round) {
+    std::string bytes;
+    const int n = 1 + static_cast<int>(rng() % 30);
+    for (int i = 0; i < n; ++i) (bytes += shapes[rng() % shapes.size()]) += '\n';
+    if (rng() % 3 == 0) bytes += "2026-06-04T10:00:00Z stdout F no newline yet";
+    ASSERT_EQ(safe_cut(FormatId::cri, bytes), forward_cut(bytes)) << bytes;
+  }
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -185,6 +186,45 @@ TEST(TextSafeCut, ChunkedSplitMatchesWholeSplit) {
     rest.remove_prefix(cut);
   }
   EXPECT_EQ(chunked, whole);
+}
+
+// Random mixes of every shape the joiner reacts to (stack frames, "Caused by:", Python
+// tracebacks and their exception lines, goroutine dumps, lines ending in ')', BuildKit's " => "
+// lines, blank lines, CRLF): safe_cut looks back from the end, and every cut it gives must
+// leave the records exactly as splitting the whole file makes them.
+TEST(TextSafeCut, RandomStackTraceMixesSplitTheSameInAnyChunks) {
+  const std::vector<std::string> shapes = {
+      "2026-06-04 10:00:00.123 ERROR request failed", "I0604 10:00:00.000000 1 x.go:1] ok",
+      "\tat com.example.App.run(App.java:42)",        "Caused by: java.io.IOException: x",
+      "\t... 2 more",                                 "Traceback (most recent call last):",
+      "  File \"a.py\", line 1, in <module>",         "KeyError: 'x'",
+      "goroutine 1 [running]:",                       "main.main()",
+      "created by net/http.(*Server).Serve",          "panic: boom (took 3ms)",
+      " => [2/6] RUN make (0.1s)",                    "",
+      "   ",                                          "plain words\r",
+      "at the end",                                   "[signal SIGSEGV: segmentation violation]",
+  };
+  std::mt19937 rng(7);
+  for (int round = 0; round < 200; ++round) {
+    std::string bytes;
+    const int n = 20 + static_cast<int>(rng() % 60);
+    for (int i = 0; i < n; ++i) (bytes += shapes[rng() % shapes.size()]) += '\n';
+    const auto whole = dump(run(bytes)->batch);
+    std::vector<std::string> chunked;
+    uint64_t line = 1;
+    std::string_view rest = bytes;
+    const size_t window = 40 + rng() % 200;
+    while (!rest.empty()) {
+      size_t cut = 0;
+      for (size_t w = window; cut == 0; w *= 2)
+        cut = w >= rest.size() ? rest.size() : safe_cut(FormatId::text, rest.substr(0, w));
+      const std::string_view piece = rest.substr(0, cut);
+      for (auto& d : dump(run(piece, line)->batch)) chunked.push_back(d);
+      line += static_cast<uint64_t>(std::count(piece.begin(), piece.end(), '\n'));
+      rest.remove_prefix(cut);
+    }
+    ASSERT_EQ(chunked, whole) << "round " << round << ":\n" << bytes;
+  }
 }
 
 }  // namespace
