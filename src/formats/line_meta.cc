@@ -36,9 +36,39 @@ constexpr std::array<LevelWord, 26> kLevelWords = {{
     {"trc", Level::debug},        {"verbose", Level::debug},
 }};
 
-// A level name in any case ("ERROR", "error", "Warning"); unknown otherwise.
+// Up to eight bytes as one integer, lowered (ASCII letters only).
+constexpr uint64_t pack_lower(std::string_view w) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < w.size() && i < 8; ++i) {
+    const char c = w[i];
+    const auto b = static_cast<uint8_t>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
+    v |= static_cast<uint64_t>(b) << (8 * i);
+  }
+  return v;
+}
+
+struct PackedLevelWord {
+  uint64_t packed = 0;
+  size_t size = 0;
+  Level level = Level::unknown;
+};
+constexpr auto kPackedLevelWords = [] {
+  std::array<PackedLevelWord, kLevelWords.size()> out{};
+  for (size_t i = 0; i < kLevelWords.size(); ++i)
+    out[i] = {pack_lower(kLevelWords[i].word), kLevelWords[i].word.size(), kLevelWords[i].level};
+  return out;
+}();
+
+// A level name in any case ("ERROR", "error", "Warning"); unknown otherwise. Runs on several
+// tokens of most lines: words of up to eight letters compare as one integer each.
 Level level_word(std::string_view w) {
   if (w.size() < 3 || w.size() > 13) return Level::unknown;
+  if (w.size() <= 8) {
+    const uint64_t v = pack_lower(w);
+    for (const auto& e : kPackedLevelWords)
+      if (e.packed == v && e.size == w.size()) return e.level;
+    return Level::unknown;
+  }
   char lower[13];
   for (size_t i = 0; i < w.size(); ++i) {
     const char c = w[i];

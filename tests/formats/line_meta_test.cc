@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "core/time.h"
 #include "formats/formats.h"
 
@@ -155,6 +159,33 @@ TEST(LineMeta, OrdinaryWordsAreNotLevels) {
   EXPECT_EQ(level_of("kind: Event"), Level::unknown);
   EXPECT_EQ(level_of(""), Level::unknown);
   EXPECT_EQ(ts_of("no time here"), "");
+}
+
+TEST(LineMeta, EveryLevelWordInAnyCaseAndNothingLongerOrShorter) {
+  const std::vector<std::pair<std::string, Level>> words = {
+      {"fatal", Level::fatal},     {"panic", Level::fatal},        {"dpanic", Level::fatal},
+      {"critical", Level::fatal},  {"crit", Level::fatal},         {"emerg", Level::fatal},
+      {"emergency", Level::fatal}, {"alert", Level::fatal},        {"error", Level::error},
+      {"err", Level::error},       {"eror", Level::error},         {"severe", Level::error},
+      {"warn", Level::warning},    {"warning", Level::warning},    {"wrn", Level::warning},
+      {"notice", Level::notice},   {"info", Level::info},          {"inf", Level::info},
+      {"information", Level::info}, {"informational", Level::info}, {"debug", Level::debug},
+      {"dbug", Level::debug},      {"dbg", Level::debug},          {"trace", Level::debug},
+      {"trc", Level::debug},       {"verbose", Level::debug},
+  };
+  auto json = [](const std::string& level) { return R"({"level":")" + level + R"(","msg":"x"})"; };
+  for (const auto& [word, level] : words) {
+    std::string upper = word, mixed = word;
+    for (auto& c : upper) c = static_cast<char>(c - 'a' + 'A');
+    mixed[0] = static_cast<char>(mixed[0] - 'a' + 'A');
+    EXPECT_EQ(level_of(json(word)), level) << word;
+    EXPECT_EQ(level_of(json(upper)), level) << upper;
+    EXPECT_EQ(level_of(json(mixed)), level) << mixed;
+    EXPECT_EQ(level_of(json(word + "s")), Level::unknown) << word << "s";
+    EXPECT_EQ(level_of(json(word.substr(1))), word == "dpanic" ? Level::fatal : Level::unknown)
+        << word.substr(1);
+    EXPECT_EQ(level_of(json(word + std::string(1, '\0'))), Level::unknown) << word << "\\0";
+  }
 }
 
 }  // namespace
