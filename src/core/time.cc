@@ -139,6 +139,19 @@ int month_from_abbrev(std::string_view s) {
   return 0;
 }
 
+namespace {
+// ".123" for 123 ms: the nanoseconds without trailing zeros; empty for none.
+std::string fraction_digits(int64_t nanos) {
+  if (nanos == 0) return {};
+  char buf[10];
+  buf[0] = '.';
+  for (int i = 9; i >= 1; --i, nanos /= 10) buf[i] = static_cast<char>('0' + nanos % 10);
+  size_t n = 10;
+  while (buf[n - 1] == '0') --n;
+  return std::string(buf, n);
+}
+}  // namespace
+
 std::string format_rfc3339(Timestamp ts) {
   if (!ts.known()) return "";
   int64_t secs = ts.unix_ns / kNsPerSecond;
@@ -157,14 +170,28 @@ std::string format_rfc3339(Timestamp ts) {
   const unsigned d = doy - (153 * mp + 2) / 5 + 1;
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
   y += (m <= 2);
-  std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", y, m, d, rem / 3600,
-                                (rem / 60) % 60, rem % 60);
-  if (nanos != 0) {
-    std::string frac = fmt::format("{:09}", nanos);
-    while (!frac.empty() && frac.back() == '0') frac.pop_back();
-    out += "." + frac;
-  }
-  out += "Z";
+  if (y < 0 || y > 9999)
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}Z", y, m, d, rem / 3600,
+                       (rem / 60) % 60, rem % 60, fraction_digits(nanos));
+  // Every journald record's text starts with one: written digit by digit, not through fmt.
+  char buf[32];
+  auto put = [&buf](size_t at, int64_t v, size_t width) {
+    for (size_t i = width; i-- > 0; v /= 10) buf[at + i] = static_cast<char>('0' + v % 10);
+  };
+  put(0, y, 4);
+  buf[4] = '-';
+  put(5, m, 2);
+  buf[7] = '-';
+  put(8, d, 2);
+  buf[10] = 'T';
+  put(11, rem / 3600, 2);
+  buf[13] = ':';
+  put(14, (rem / 60) % 60, 2);
+  buf[16] = ':';
+  put(17, rem % 60, 2);
+  std::string out(buf, 19);
+  out += fraction_digits(nanos);
+  out += 'Z';
   return out;
 }
 

@@ -11,6 +11,16 @@ TEST(Time, ParsesRfc3339WithNanosAndZulu) {
   EXPECT_EQ(format_rfc3339(*ts), "2026-06-04T10:00:00.123456789Z");
 }
 
+TEST(Time, FormatsEveryFieldAndTrimsOnlyTheFraction) {
+  EXPECT_EQ(format_rfc3339(Timestamp{0}), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(format_rfc3339(Timestamp{1}), "1970-01-01T00:00:00.000000001Z");
+  EXPECT_EQ(format_rfc3339(Timestamp{1'000'000'000 + 100'000'000}), "1970-01-01T00:00:01.1Z");
+  EXPECT_EQ(format_rfc3339(*parse_rfc3339("2024-02-29T23:59:59.010Z")), "2024-02-29T23:59:59.01Z");
+  EXPECT_EQ(format_rfc3339(*parse_rfc3339("2261-12-31T23:59:59Z")), "2261-12-31T23:59:59Z");
+  EXPECT_EQ(format_rfc3339(Timestamp{-1}), "1969-12-31T23:59:59.999999999Z");
+  EXPECT_EQ(format_rfc3339(Timestamp{}), "");
+}
+
 TEST(Time, AppliesOffsetsToUtc) {
   auto ts = parse_rfc3339("2026-06-04 12:30:00+02:00");
   ASSERT_TRUE(ts);
