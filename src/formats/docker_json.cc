@@ -8,6 +8,8 @@
 //
 // Also home of the small JSON scanner and unescaper (line_util.h) that docker, journald JSON,
 // parse_line_meta and detect share.
+#include <cstring>
+
 #include "formats/line_util.h"
 
 namespace kdx::formats::detail {
@@ -65,24 +67,27 @@ uint32_t surrogate_pair(std::string_view raw, uint32_t hi, size_t* i) {
 
 }  // namespace
 
+// Messages are most of a JSON log's bytes: the closing quote is found with memchr, and a quote
+// after an odd run of backslashes is escaped and skipped.
 bool lines::JsonScanner::read_string(std::string_view* raw, bool* escaped) {
   // pos_ is on the opening quote.
   const size_t start = ++pos_;
-  bool esc = false;
-  while (pos_ < s_.size()) {
-    const char c = s_[pos_];
-    if (c == '"') {
-      *raw = s_.substr(start, pos_ - start);
-      *escaped = esc;
-      ++pos_;
+  const char* base = s_.data();
+  for (size_t from = start; from < s_.size();) {
+    const auto* q = static_cast<const char*>(std::memchr(base + from, '"', s_.size() - from));
+    if (!q) break;
+    const auto at = static_cast<size_t>(q - base);
+    size_t backslashes = 0;
+    while (at - backslashes > start && base[at - backslashes - 1] == '\\') ++backslashes;
+    if (backslashes % 2 == 0) {
+      *raw = s_.substr(start, at - start);
+      *escaped = std::memchr(base + start, '\\', at - start) != nullptr;
+      pos_ = at + 1;
       return true;
     }
-    if (c == '\\') {
-      esc = true;
-      ++pos_;
-    }
-    ++pos_;
+    from = at + 1;
   }
+  pos_ = s_.size();
   return fail("unterminated string");
 }
 

@@ -63,6 +63,13 @@ constexpr auto kPackedLevelWords = [] {
 // tokens of most lines: words of up to eight letters compare as one integer each.
 Level level_word(std::string_view w) {
   if (w.size() < 3 || w.size() > 13) return Level::unknown;
+  constexpr uint32_t kFirstLetters = [] {  // bit c - 'a' for each word's first letter
+    uint32_t bits = 0;
+    for (const auto& e : kLevelWords) bits |= 1u << (e.word[0] - 'a');
+    return bits;
+  }();
+  const auto first = static_cast<unsigned>((w[0] | 0x20) - 'a');
+  if (first >= 26 || !((kFirstLetters >> first) & 1)) return Level::unknown;
   if (w.size() <= 8) {
     const uint64_t v = pack_lower(w);
     for (const auto& e : kPackedLevelWords)
