@@ -51,7 +51,7 @@ class CriSplitter {
       // Not CRI-shaped (a stray line in the file): kept on its own.
       Record r = make_record(in_, SourceKind::log, line_no);
       r.text = r.message = text;
-      r.level = parse_line_meta(text, year_hint(in_)).level;
+      set_level_of_message(r, in_);
       push_line_record(r, in_, batch_, problems_);
       return;
     }
@@ -62,7 +62,7 @@ class CriSplitter {
       r.text = text;
       r.message = c.message;
       r.ts = c.ts;
-      r.level = parse_line_meta(c.message, year_hint(in_)).level;
+      set_level_of_message(r, in_);
       push_line_record(r, in_, batch_, problems_);
       return;
     }
@@ -104,7 +104,7 @@ class CriSplitter {
     r.text = kept;
     r.message = kept.substr(at);
     r.ts = p.ts;
-    r.level = parse_line_meta(r.message, year_hint(in_)).level;
+    set_level_of_message(r, in_);
     p.active = false;
     push_line_record(r, in_, batch_, problems_);
   }

@@ -309,7 +309,7 @@ class DockerSplitter {
       r.text = l.text;
       r.message = message;
       r.ts = ts;
-      r.level = parse_line_meta(message, year_hint(in_)).level;
+      set_level_of_message(r, in_);
       return push_line_record(r, in_, batch_, problems_);
     }
     scratch_.clear();
@@ -347,7 +347,7 @@ class DockerSplitter {
     r.text = in_.bytes.substr(p.begin, p.end - p.begin);
     r.message = batch_.arena.keep(strip_newline(p.message));
     r.ts = p.ts;
-    r.level = parse_line_meta(r.message, year_hint(in_)).level;
+    set_level_of_message(r, in_);
     p.active = false;
     push_line_record(r, in_, batch_, problems_);
   }

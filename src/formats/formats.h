@@ -69,6 +69,13 @@ struct Chunk {
   std::string bytes;               // owned; capacity() >= size() + kChunkPadding (simdjson)
 };
 
+// What split() left for complete_meta() (SplitMeta::when_needed).
+enum class DeferredMeta : uint8_t {
+  none,                // ts and level are final
+  level_of_message,    // level = parse_line_meta(message).level
+  meta_of_first_line,  // ts and level = parse_line_meta(first line of text)
+};
+
 // One log line, event, status or journal entry. Views borrow from the Chunk or from the
 // batch's arena: valid until the batch is cleared or the chunk freed.
 struct Record {
@@ -83,6 +90,7 @@ struct Record {
   std::string_view reason;   // event reason, or a container status reason (CrashLoopBackOff)
   std::string_view type;     // event type: "Warning", "Normal"; empty for others
   uint64_t line = 0;         // 1-based line in the file where the record starts
+  DeferredMeta deferred = DeferredMeta::none;
 };
 
 struct RecordBatch {
@@ -97,10 +105,29 @@ struct RecordBatch {
   }
 };
 
+// When split() reads the time and level a log line states about itself (parse_line_meta).
+enum class SplitMeta : uint8_t {
+  now,          // every record complete
+  when_needed,  // text, CRI, kubectl --timestamps and docker records leave it to
+                // complete_meta(): a caller that needs it for few records (the pipeline: those
+                // a rule hit or warning_level_marker() marked) skips it for the rest
+};
+
 // Splits one chunk into records (appended to batch.records; batch.chunk is set). Bad input
 // (invalid JSON, a record over kMaxRecordBytes, binary junk) becomes a Problem naming
 // "<file display>:<line>" and splitting goes on with the rest.
-void split(const Chunk& chunk, RecordBatch& batch, Problems& problems);
+void split(const Chunk& chunk, RecordBatch& batch, Problems& problems,
+           SplitMeta meta = SplitMeta::now);
+
+// Reads what split() deferred (r.deferred), as SplitMeta::now would have; `year_hint` is the
+// chunk's file's. A no-op for complete records.
+void complete_meta(Record& r, int year_hint);
+
+// A regex that matches, somewhere in its message, every record whose deferred level can come
+// out warning, error or fatal (and more): the level words in any case, a klog W/E/F header,
+// a JSON logger's numeric level 40/50/60. A record it does not match needs no level to be
+// known not to be one.
+const std::string& warning_level_marker();
 
 // What a single log line says about itself: klog "E0604 10:00:00.123456 1 file.go:12] msg",
 // logrus `time="..." level=error msg="..."`, JSON loggers {"level":"error","ts":...,"msg":...},

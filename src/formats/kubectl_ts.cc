@@ -41,7 +41,7 @@ void split_kubectl_ts(const SplitInput& in, RecordBatch& batch, Problems& proble
     if (is_blank(message)) return;  // kubectl stamps empty lines too
     cur.text = in.bytes.substr(begin, end - begin);
     cur.message = message;
-    cur.level = parse_line_meta(message, year_hint(in)).level;
+    set_level_of_message(cur, in);
     push_line_record(cur, in, batch, problems);
   };
 

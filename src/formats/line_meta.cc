@@ -310,6 +310,24 @@ Level leading_level(std::string_view s) {
 
 }  // namespace
 
+const std::string& warning_level_marker() {
+  static const std::string marker = [] {
+    // Every level word at warning or above, as a substring in any case (level_word), ...
+    std::string rx = "(?i:";
+    bool first = true;
+    for (const auto& e : kLevelWords) {
+      if (e.level < Level::warning) continue;
+      (rx += first ? "" : "|") += e.word;
+      first = false;
+    }
+    // ... a klog W/E/F header (klog), and a JSON logger's numeric level (numeric_level) under
+    // one of is_level_key's names.
+    return rx + ")|^[WEF][0-9]{4}" +
+           R"re(|"(?:level|lvl|severity|loglevel|log\.level)"[ \t\r\n]*:[ \t\r\n]*[456]0)re";
+  }();
+  return marker;
+}
+
 LineMeta parse_line_meta(std::string_view line, int year_hint) {
   LineMeta m;
   if (line.empty()) return m;

@@ -125,6 +125,19 @@ inline void append_capped(std::string& dst, std::string_view s) {
   dst.append(s.substr(0, room < s.size() ? room : s.size()));
 }
 
+// A line-format record's level, from its message: now, or, with in.defer_meta, by
+// complete_meta() (DeferredMeta::level_of_message). A message push_line_record will cut is
+// read now, while it is whole.
+inline void set_level_of_message(Record& r, const SplitInput& in) {
+  if (in.defer_meta && r.message.size() <= kMaxRecordBytes) {
+    r.deferred = DeferredMeta::level_of_message;
+    r.level = Level::unknown;
+  } else {
+    r.deferred = DeferredMeta::none;
+    r.level = parse_line_meta(r.message, year_hint(in)).level;
+  }
+}
+
 // Appends a finished record: sets first_ts, cuts text and message at kMaxRecordBytes and
 // reports the cut (text.cc).
 void push_line_record(Record r, const SplitInput& in, RecordBatch& batch, Problems& problems);

@@ -37,7 +37,7 @@ std::string where(const SplitInput& in, uint64_t line) {
 }
 }  // namespace detail
 
-void split(const Chunk& chunk, RecordBatch& batch, Problems& problems) {
+void split(const Chunk& chunk, RecordBatch& batch, Problems& problems, SplitMeta meta) {
   using namespace detail;
   batch.chunk = &chunk;
   SplitInput in;
@@ -46,6 +46,7 @@ void split(const Chunk& chunk, RecordBatch& batch, Problems& problems) {
   in.first_line = chunk.first_line;
   if (chunk.file) in.res = chunk.file->resource.ref();
   in.padded = chunk.bytes.capacity() >= chunk.bytes.size() + kChunkPadding;
+  in.defer_meta = meta == SplitMeta::when_needed;
   switch (chunk.format) {
     case FormatId::text: return split_text(in, batch, problems);
     case FormatId::kubectl_ts: return split_kubectl_ts(in, batch, problems);
@@ -62,6 +63,25 @@ void split(const Chunk& chunk, RecordBatch& batch, Problems& problems) {
     case FormatId::cluster_dump: return split_cluster_dump(in, batch, problems);
     case FormatId::binary: return;  // the chunker reports binary files; nothing to split
   }
+}
+
+void complete_meta(Record& r, int year_hint) {
+  switch (r.deferred) {
+    case DeferredMeta::none:
+      return;
+    case DeferredMeta::level_of_message:
+      r.level = parse_line_meta(r.message, year_hint).level;
+      break;
+    case DeferredMeta::meta_of_first_line: {
+      std::string_view first = r.text.substr(0, r.text.find('\n'));
+      if (first.ends_with('\r')) first.remove_suffix(1);
+      const LineMeta m = parse_line_meta(first, year_hint);
+      r.ts = r.first_ts = m.ts;
+      r.level = m.level;
+      break;
+    }
+  }
+  r.deferred = DeferredMeta::none;
 }
 
 }  // namespace kdx::formats

@@ -16,6 +16,7 @@ struct SplitInput {
   uint64_t first_line = 1;         // line number of bytes[0]
   ResourceRef res;                 // default resource for records (from the layout or a block)
   bool padded = false;             // true when bytes has kChunkPadding readable bytes past end
+  bool defer_meta = false;         // SplitMeta::when_needed
 };
 
 // "<display>:<line>" for Problem::where.

@@ -124,9 +124,13 @@ void split_text(const SplitInput& in, RecordBatch& batch, Problems& problems) {
     r.text = in.bytes.substr(begin, end - begin);
     r.message = strip_frame(r.text);
     if (r.message.find("(x") != std::string_view::npos) r.repeat = repeat_from_age(r.message);
-    const LineMeta meta = parse_line_meta(first, year);
-    r.ts = meta.ts;
-    r.level = meta.level;
+    if (in.defer_meta && r.text.size() <= kMaxRecordBytes) {
+      r.deferred = DeferredMeta::meta_of_first_line;  // `first` is r.text's first line
+    } else {
+      const LineMeta meta = parse_line_meta(first, year);
+      r.ts = meta.ts;
+      r.level = meta.level;
+    }
     push_line_record(r, in, batch, problems);
   };
 

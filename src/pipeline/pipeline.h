@@ -50,10 +50,11 @@ struct RunResult {
   size_t inputs_opened = 0;
 };
 
-// The matcher kdx analyses with: the rules' signals, and the unrecognised-error miner's
-// marker (analyze::error_word_marker()) so that the miner's word scan runs only on the records
-// the engine marked. run() takes any Matcher; one without the marker makes the miner scan
-// every record it is given.
+// The matcher kdx analyses with: the rules' signals, and two markers
+// (analyze::error_word_marker(), formats::warning_level_marker()) that mark every record that
+// may be an unrecognised error. With them run() reads a line's time and level only for the
+// records a rule hit or a marker marked, and the miner looks only at marked ones. run() takes
+// any Matcher; without the markers it reads every record whole and mines every one.
 Expected<match::Matcher> compile_matcher(const rules::RuleSet& rules,
                                          match::Engine engine = match::Engine::automatic,
                                          std::string cache_dir = {});

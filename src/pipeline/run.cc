@@ -33,51 +33,66 @@ struct Worker {
   analyze::Collector collector;
   analyze::UnmatchedMiner unmatched;
   std::vector<uint8_t> hit;     // per record of the batch: did some rule hit it
-  std::vector<uint8_t> marked;  // per record: may its message hold an error word
+  std::vector<uint8_t> marked;  // per record: may it be an unrecognised error (markers)
   Problems problems;
   std::array<uint64_t, formats::kFormatCount> records{};
   StageStat split, match;  // for --stats
 };
 
-// Passes hits on to the collector and marks the records they hit, so the records no rule
-// knows can go to the miner afterwards.
-class MarkingSink final : public match::HitSink {
+// Reads what split() deferred of a hit record (its time and level) before the collector sees
+// it, and marks the records hit, so that the rest can go to the miner afterwards.
+class CompletingSink final : public match::HitSink {
  public:
-  MarkingSink(match::HitSink& inner, const formats::RecordBatch& batch, std::vector<uint8_t>& hit)
-      : inner_(inner), records_(batch.records.data()), hit_(hit) {}
+  CompletingSink(match::HitSink& inner, formats::RecordBatch& batch, int year_hint,
+                 std::vector<uint8_t>& hit)
+      : inner_(inner), records_(batch.records.data()), year_hint_(year_hint), hit_(hit) {}
   void on_hit(const match::Hit& h) override {
-    inner_.on_hit(h);
     const auto i = static_cast<size_t>(h.record - records_);
-    if (i < hit_.size()) hit_[i] = 1;
+    if (i < hit_.size()) {
+      hit_[i] = 1;
+      formats::complete_meta(records_[i], year_hint_);
+    }
+    inner_.on_hit(h);
   }
 
  private:
   match::HitSink& inner_;
-  const formats::Record* records_;
+  formats::Record* records_;
+  int year_hint_;
   std::vector<uint8_t>& hit_;
 };
 
-// What the miner needs of the matcher: whether to mine, and whether the matcher marks the
-// records that may hold an error word (else the miner scans each one itself).
+// What the miner needs of the matcher: whether to mine, and whether the matcher marks every
+// record that may be an unrecognised error (analyze::error_word_marker() and
+// formats::warning_level_marker() both compiled in). Then the miner looks only at marked
+// records, and only hits and marked records need the time and level a line states.
 struct MinerMode {
   bool enabled = true;
-  bool words_marked = false;
+  bool marked = false;
+  formats::SplitMeta split_meta() const {
+    return !enabled || marked ? formats::SplitMeta::when_needed : formats::SplitMeta::now;
+  }
 };
 
 // Matches the worker's batch; when mining, feeds the records no rule hit to the miner.
 void match_batch(const match::Matcher& matcher, const formats::Chunk& chunk, MinerMode miner,
                  Worker& w) {
-  if (!miner.enabled) {
-    matcher.match(w.batch, w.scratch, w.collector);
-    return;
-  }
-  w.hit.assign(w.batch.records.size(), 0);
-  MarkingSink sink(w.collector, w.batch, w.hit);
-  matcher.match(w.batch, w.scratch, sink, miner.words_marked ? &w.marked : nullptr);
+  auto& records = w.batch.records;
+  const int year_hint = chunk.file ? chunk.file->year_hint : 0;
+  w.hit.assign(records.size(), 0);
+  CompletingSink sink(w.collector, w.batch, year_hint, w.hit);
+  matcher.match(w.batch, w.scratch, sink, miner.enabled && miner.marked ? &w.marked : nullptr);
+  if (!miner.enabled) return;
   const FileId file = chunk.file ? chunk.file->id : 0;
-  for (size_t i = 0; i < w.batch.records.size(); ++i)
-    if (!w.hit[i])
-      w.unmatched.add(w.batch.records[i], file, !miner.words_marked || w.marked[i]);
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (w.hit[i]) continue;
+    const bool may_be_error = !miner.marked || w.marked[i];
+    if (records[i].deferred != formats::DeferredMeta::none) {
+      if (!may_be_error) continue;  // no warning level, no error word: not a candidate
+      formats::complete_meta(records[i], year_hint);
+    }
+    w.unmatched.add(records[i], file, may_be_error);
+  }
 }
 
 // Adds one chunk's split (t0..t1) and match (t1..now) to the worker's --stats counters.
@@ -200,15 +215,18 @@ void sort_problems(Problems& problems) {
 Expected<match::Matcher> compile_matcher(const rules::RuleSet& rules, match::Engine engine,
                                          std::string cache_dir) {
   return match::Matcher::compile(rules, engine, std::move(cache_dir),
-                                 {analyze::error_word_marker()});
+                                 {analyze::error_word_marker(), formats::warning_level_marker()});
 }
 
 RunResult run(const std::vector<std::string>& inputs, const match::Matcher& matcher,
               const RunOptions& options) {
   RunResult out;
   const auto& markers = matcher.markers();
-  const MinerMode miner{options.unmatched, std::find(markers.begin(), markers.end(),
-                                                     analyze::error_word_marker()) != markers.end()};
+  auto has = [&markers](const std::string& m) {
+    return std::find(markers.begin(), markers.end(), m) != markers.end();
+  };
+  const MinerMode miner{options.unmatched,
+                        has(analyze::error_word_marker()) && has(formats::warning_level_marker())};
   const int jobs = options.jobs > 0 ? options.jobs
                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   Reader reader(inputs, options, out);
@@ -230,7 +248,7 @@ RunResult run(const std::vector<std::string>& inputs, const match::Matcher& matc
                   Worker& w = workers.local();
                   w.batch.clear();
                   const auto t0 = Clock::now();
-                  formats::split(*chunk, w.batch, w.problems);
+                  formats::split(*chunk, w.batch, w.problems, miner.split_meta());
                   const auto t1 = Clock::now();
                   w.records[static_cast<size_t>(chunk->format)] += w.batch.records.size();
                   match_batch(matcher, *chunk, miner, w);

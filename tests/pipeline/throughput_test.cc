@@ -50,6 +50,13 @@ class Throughput : public ::testing::Test {
         text += fmt::format("ledger sync {} failed: upstream closed stream s{}", i % 5, i);
       else if (i % 83 == 0)  // error words inside other words: marked, then not mined
         text += fmt::format("terrors of the deep, panicked sailors, errands {}", i);
+      else if (i % 71 == 0)  // a warning by its klog level alone
+        text += fmt::format("W0604 10:00:{:02}.000000       1 cache.go:{}] slow sync of shard {}",
+                            i % 60, i % 90, i % 9);
+      else if (i % 67 == 0)  // an error by a JSON logger's numeric level alone
+        text += fmt::format(R"({{"level":50,"time":1780567200000,"msg":"shard {} lagging"}})", i % 4);
+      else if (i % 61 == 0)  // level words, but an info line: marked, then not mined
+        text += fmt::format("INFO no warnings or alerts on shard {}", i % 3);
       else
         text += fmt::format("worker {} finished batch {} of queue q{} in {} ms", i % 7, i,
                             i % 13, i % 1000);
@@ -128,18 +135,22 @@ TEST_F(Throughput, ACachedHyperscanDatabaseGivesTheSameReport) {
   EXPECT_EQ(json(*warm, 1, 8 << 20), ref);
 }
 
-TEST_F(Throughput, MarkedRecordsGiveTheMinerWhatScanningEveryRecordGives) {
-  // compile_matcher adds the error-word marker: the miner then scans only marked records.
+TEST_F(Throughput, MarkedRecordsGiveWhatReadingAndMiningEveryRecordGives) {
+  // compile_matcher adds the error-word and warning-level markers: the miner then looks only
+  // at marked records, and only they and the hits have their time and level read.
   auto plain = match::Matcher::compile(*rules_, match::Engine::re2_set);
   ASSERT_TRUE(plain);
   const std::string ref = json(*plain, 2, 64 << 10);
   EXPECT_NE(ref.find("ledger sync <num> failed: upstream closed stream <*>"), std::string::npos);
   EXPECT_EQ(ref.find("terrors of the deep"), std::string::npos);
+  EXPECT_NE(ref.find("cache.go:<num>] slow sync of shard <num>"), std::string::npos);
+  EXPECT_NE(ref.find("shard <num> lagging"), std::string::npos);
+  EXPECT_EQ(ref.find("no warnings or alerts"), std::string::npos);
   for (auto engine : {match::Engine::re2_set, match::Engine::hyperscan}) {
     if (engine == match::Engine::hyperscan && !match::hyperscan_available()) continue;
     auto marked = compile_matcher(*rules_, engine);
     ASSERT_TRUE(marked) << marked.error().message;
-    ASSERT_EQ(marked->markers().size(), 1u);
+    ASSERT_EQ(marked->markers().size(), 2u);
     EXPECT_EQ(json(*marked, 2, 64 << 10), ref) << match::engine_name(engine);
     EXPECT_EQ(json(*marked, 1, 8 << 20), ref) << match::engine_name(engine);
   }

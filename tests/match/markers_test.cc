@@ -1,0 +1,75 @@
+// formats::warning_level_marker() must match every line parse_line_meta reads as warning,
+// error or fatal: the pipeline skips reading the time and level of the records it does not
+// mark (and the miner skips them), so a line it missed would vanish from the report.
+#include <gtest/gtest.h>
+
+#include <re2/re2.h>
+
+#include <string>
+#include <vector>
+
+#include "formats/formats.h"
+
+namespace kdx::formats {
+namespace {
+
+// Every shape parse_line_meta takes a level from, with every level word (and numbers).
+std::vector<std::string> level_lines() {
+  const std::vector<std::string> words = {
+      "fatal", "panic",  "dpanic", "critical", "crit",  "emerg", "emergency", "alert", "error",
+      "err",   "eror",   "severe", "warn",     "warning", "wrn", "notice", "info",      "inf",
+      "debug", "trace",  "verbose", "LOG"};
+  std::vector<std::string> out;
+  for (std::string w : words) {
+    for (int form = 0; form < 3; ++form) {
+      std::string v = w;
+      if (form == 1)
+        for (auto& c : v) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      if (form == 2) v[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(v[0])));
+      out.push_back("2026-06-04T10:00:00.123Z " + v + " something happened");
+      out.push_back("2026-06-04 10:00:00,123 - app - " + v + " - something");
+      out.push_back("[2026-06-04 10:00:00] [" + v + "] something");
+      out.push_back("2026-06-04 10:00:00.000 UTC [1] user@db " + v + ":  something");
+      out.push_back("2026/06/04 10:00:00 [" + v + "] plugin/errors: x");
+      out.push_back("time=\"2026-06-04T10:00:00Z\" level=" + v + " msg=\"x\"");
+      out.push_back("level=" + v + " ts=2026-06-04T10:00:00Z msg=x");
+      out.push_back(R"({"ts":1717495200.1,"level":")" + v + R"(","msg":"x"})");
+      out.push_back(R"({"msg":"x", "severity" : ")" + v + R"("})");
+      out.push_back(v + ": data directory has wrong ownership");
+      out.push_back("[" + v + "] plugin/errors");
+      out.push_back("<" + v + "> x");
+    }
+  }
+  for (char k : std::string("IWEF"))
+    out.push_back(std::string(1, k) + "0604 10:00:00.123456       1 file.go:12] x");
+  for (const char* key : {"level", "lvl", "severity", "loglevel", "log.level"})
+    for (const char* n : {"10", "20", "30", "40", "50", "60"}) {
+      out.push_back(std::string(R"({"time":1780567200000,")") + key + "\":" + n + R"(,"msg":"x"})");
+      out.push_back(std::string(R"({")") + key + "\" :\t" + n + "}");
+    }
+  out.push_back("fatal error: all goroutines are asleep - deadlock!");
+  return out;
+}
+
+TEST(WarningLevelMarker, MatchesEveryLineReadAsWarningOrWorse) {
+  const RE2 marker(warning_level_marker());
+  ASSERT_TRUE(marker.ok()) << marker.error();
+  int warnings = 0, others = 0;
+  for (const auto& line : level_lines()) {
+    const Level level = parse_line_meta(line, 2026).level;
+    if (level >= Level::warning) {
+      ++warnings;
+      EXPECT_TRUE(RE2::PartialMatch(line, marker)) << line << " (" << to_string(level) << ")";
+    } else {
+      ++others;
+    }
+  }
+  // The lines hold every level at and above warning, and enough below it.
+  EXPECT_GT(warnings, 500);
+  EXPECT_GT(others, 100);
+  EXPECT_FALSE(RE2::PartialMatch("I0604 10:00:00.123456 1 file.go:12] synced", marker));
+  EXPECT_FALSE(RE2::PartialMatch(R"({"level":30,"msg":"ok"})", marker));
+}
+
+}  // namespace
+}  // namespace kdx::formats
