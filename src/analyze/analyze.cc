@@ -111,7 +111,8 @@ void add_explained(Finding& f, const Item& symptom) {
     it->resources.push_back(res);
 }
 
-Finding build_finding(const std::vector<const Item*>& its, const FileTable& files) {
+Finding build_finding(const std::vector<const Item*>& its, const FileTable& files,
+                      const CaptureFn& read_captures) {
   const Rule& rule = *its.front()->rule;
   Finding f;
   f.id = rule.id;
@@ -151,9 +152,12 @@ Finding build_finding(const std::vector<const Item*>& its, const FileTable& file
   evidence = std::move(firsts);
   evidence.insert(evidence.end(), rest.begin(), rest.end());
   if (evidence.size() > kEvidencePerGroup) evidence.resize(kEvidencePerGroup);
+  const rules::RuleIx rule_ix = its.front()->key->rule;
   for (const auto& e : evidence) {
     f.evidence.push_back({files.get(e.file).display, e.line, e.ts, e.text});
-    if (f.captures.empty()) f.captures = e.captures;
+    if (!f.captures.empty()) continue;
+    f.captures = !e.message.empty() && read_captures ? read_captures(rule_ix, e.signal, e.message)
+                                                    : e.captures;
   }
   f.severity = any_met ? rule.severity : Severity::info;
   f.transient = !any_met;
@@ -209,7 +213,7 @@ std::string fill_placeholders(const std::string& text, const Captures& captures)
 }
 
 Analysis analyze(const rules::RuleSet& rules, const Collector& collector, const FileTable& files,
-                 const AnalyzeOptions& options) {
+                 const AnalyzeOptions& options, const CaptureFn& captures) {
   std::vector<Item> items;
   items.reserve(collector.groups().size());
   for (const auto& [key, group] : collector.groups()) {
@@ -235,7 +239,7 @@ Analysis analyze(const rules::RuleSet& rules, const Collector& collector, const 
       }
     // Where the rule's condition holds somewhere, one-off occurrences elsewhere are noise.
     if (any_met) std::erase_if(its, [](const Item* it) { return !it->met; });
-    if (!its.empty()) out.findings.push_back(build_finding(its, files));
+    if (!its.empty()) out.findings.push_back(build_finding(its, files, captures));
     i = j;
   }
   std::sort(out.findings.begin(), out.findings.end(), ranks_before);

@@ -7,8 +7,10 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/file_table.h"
@@ -21,6 +23,7 @@ namespace kdx::analyze {
 inline constexpr size_t kEvidencePerGroup = 5;     // evidence kept per (rule, resource)
 inline constexpr size_t kEvidenceLineBytes = 512;  // evidence text is cut to this
 inline constexpr size_t kTimesPerGroup = 4096;     // hit times kept for window conditions
+inline constexpr size_t kDeferredCaptureBytes = 2048;  // longer messages: captures read at once
 
 using Captures = std::vector<std::pair<std::string, std::string>>;
 
@@ -32,6 +35,9 @@ struct Evidence {
   SourceKind kind = SourceKind::text;
   std::string text;
   Captures captures;
+  // With CaptureMode::when_shown: the hit record's message, for analyze() to read the
+  // captures from if this evidence is the one a finding shows (then `captures` stays empty).
+  std::string message;
 };
 
 // Evidence is ordered by time (known times first), then file, line and signal: a total order
@@ -55,14 +61,25 @@ struct GroupKey {
   friend auto operator<=>(const GroupKey&, const GroupKey&) = default;
 };
 
+// When the named captures of a kept hit are read. Reading them runs RE2's submatch engine,
+// the dearest part of matching; a finding shows the captures of one evidence line only.
+enum class CaptureMode : uint8_t {
+  at_hit,      // every kept evidence gets its captures as the hit arrives
+  when_shown,  // evidence keeps the message (up to kDeferredCaptureBytes) instead, and
+               // analyze() asks a CaptureFn for the captures of the evidence it shows
+};
+
 // Per-thread hit collector; a match::HitSink.
 class Collector final : public match::HitSink {
  public:
+  explicit Collector(CaptureMode mode = CaptureMode::at_hit) : mode_(mode) {}
+  void set_capture_mode(CaptureMode mode) { mode_ = mode; }
   void on_hit(const match::Hit& hit) override;
   void merge(Collector&& other);  // order-independent
   const std::map<GroupKey, Group>& groups() const { return groups_; }
 
  private:
+  CaptureMode mode_;
   std::map<GroupKey, Group> groups_;
 };
 
@@ -138,8 +155,14 @@ struct AnalyzeOptions {
   int64_t correlation_window_ns = 30 * 60 * kNsPerSecond;  // cause/symptom with no resource
 };
 
+// The named captures of signal `signal` of rule `rule` in `message` (the Matcher's
+// captures_of), for evidence collected with CaptureMode::when_shown.
+using CaptureFn =
+    std::function<Captures(rules::RuleIx rule, uint16_t signal, std::string_view message)>;
+
+// `captures` must be given when the collector ran with CaptureMode::when_shown.
 Analysis analyze(const rules::RuleSet& rules, const Collector& collector, const FileTable& files,
-                 const AnalyzeOptions& options = {});
+                 const AnalyzeOptions& options = {}, const CaptureFn& captures = {});
 
 // Fills {name} placeholders from captures; unknown names become <name>.
 std::string fill_placeholders(const std::string& text, const Captures& captures);

@@ -76,7 +76,10 @@ void Collector::on_hit(const match::Hit& hit) {
   e.kind = r.kind;
   if (g.evidence.size() >= kEvidencePerGroup && !evidence_before(e, g.evidence.back())) return;
   e.text = truncate_utf8(r.text, kEvidenceLineBytes);
-  for (const auto& c : hit.captures()) e.captures.emplace_back(c.name, c.value);
+  if (mode_ == CaptureMode::when_shown && r.message.size() <= kDeferredCaptureBytes)
+    e.message = r.message;
+  else
+    for (const auto& c : hit.captures()) e.captures.emplace_back(c.name, c.value);
   add_evidence(g.evidence, std::move(e));
 }
 

@@ -127,6 +127,11 @@ class Matcher {
   // The same for one record (examples, tests): the per-record path of the same engine.
   void match_record(const formats::Record& record, MatchScratch& scratch, HitSink& sink) const;
 
+  // The named captures of signal `signal` of rule `rule` in `message`, as a Hit on a record
+  // with that message gives them (values borrow from `message`); empty when it does not match.
+  std::vector<Capture> captures_of(rules::RuleIx rule, size_t signal,
+                                   std::string_view message) const;
+
   // Whether `message` hits signal `signal` of rule `rule` by regex and `unless` alone
   // (selectors ignored): what `kdx patterns test` checks for examples.
   bool signal_matches_text(rules::RuleIx rule, size_t signal, std::string_view message) const;

@@ -539,6 +539,17 @@ void Matcher::match(const formats::RecordBatch& batch, MatchScratch& scratch, Hi
   if (impl_->lazy) impl_->set_bytes.fetch_add(bytes, std::memory_order_relaxed);
 }
 
+std::vector<Capture> Matcher::captures_of(rules::RuleIx rule, size_t signal,
+                                         std::string_view message) const {
+  const auto& s = impl_->signals[impl_->by_rule[rule][signal]];
+  MatchScratch scratch;
+  auto& sc = scratch.impl();
+  LazyCaptures lazy(sc);
+  lazy.reset(s, matchable(message, sc.utf8), message);
+  const auto captures = lazy.captures();
+  return {captures.begin(), captures.end()};
+}
+
 bool Matcher::signal_matches_text(rules::RuleIx rule, size_t signal,
                                   std::string_view message) const {
   const auto& s = impl_->signals[impl_->by_rule[rule][signal]];

@@ -42,7 +42,9 @@ struct RunOptions {
 
 struct RunResult {
   FileTable files;
-  analyze::Collector collector;  // every worker's hits, merged
+  // Every worker's hits, merged; evidence keeps its message, not its captures
+  // (CaptureMode::when_shown): analyze with capture_reader() of the same matcher.
+  analyze::Collector collector;
   analyze::UnmatchedMiner unmatched;  // every worker's unmatched error records, merged
   analyze::InputStats stats;
   Problems problems;             // damage met while reading, sorted by place
@@ -61,6 +63,9 @@ Expected<match::Matcher> compile_matcher(const rules::RuleSet& rules,
 
 RunResult run(const std::vector<std::string>& inputs, const match::Matcher& matcher,
               const RunOptions& options);
+
+// Reads captures for analyze::analyze() from the evidence run() collected with `matcher`.
+analyze::CaptureFn capture_reader(const match::Matcher& matcher);
 
 // Orders problems by place, with numbers compared as numbers ("f:9" before "f:10").
 void sort_problems(Problems& problems);

@@ -30,7 +30,7 @@ void add(StageStat& to, const StageStat& from) {
 struct Worker {
   formats::RecordBatch batch;
   match::MatchScratch scratch;
-  analyze::Collector collector;
+  analyze::Collector collector{analyze::CaptureMode::when_shown};  // see capture_reader()
   analyze::UnmatchedMiner unmatched;
   std::vector<uint8_t> hit;     // per record of the batch: did some rule hit it
   std::vector<uint8_t> marked;  // per record: may it be an unrecognised error (markers)
@@ -218,6 +218,15 @@ Expected<match::Matcher> compile_matcher(const rules::RuleSet& rules, match::Eng
                                  {analyze::error_word_marker(), formats::warning_level_marker()});
 }
 
+analyze::CaptureFn capture_reader(const match::Matcher& matcher) {
+  return [&matcher](rules::RuleIx rule, uint16_t signal, std::string_view message) {
+    analyze::Captures out;
+    for (const auto& c : matcher.captures_of(rule, signal, message))
+      out.emplace_back(c.name, c.value);
+    return out;
+  };
+}
+
 RunResult run(const std::vector<std::string>& inputs, const match::Matcher& matcher,
               const RunOptions& options) {
   RunResult out;
@@ -282,7 +291,8 @@ analyze::Analysis analyze_inputs(const std::vector<std::string>& inputs,
   const auto start = Clock::now();
   RunResult run_result = run(inputs, matcher, options);
   const auto analyzing = Clock::now();
-  analyze::Analysis a = analyze::analyze(matcher.rules(), run_result.collector, run_result.files);
+  analyze::Analysis a = analyze::analyze(matcher.rules(), run_result.collector, run_result.files,
+                                         {}, capture_reader(matcher));
   a.unmatched = analyze::mine_templates(run_result.unmatched, run_result.files,
                                         analyze::trouble_start(a.findings));
   if (PipelineStats* st = options.stats) {

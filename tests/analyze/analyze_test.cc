@@ -178,6 +178,50 @@ TEST_F(AnalyzeTest, HostCausesExplainSymptomsOfOtherUnitsOnTheSameNodeAndTime) {
             (std::vector<std::string>{"docker.bridge-no-ipv4", "docker.dns-resolution-failure"}));
 }
 
+TEST_F(AnalyzeTest, CapturesReadWhenShownEqualCapturesReadAtEveryHit) {
+  const std::string long_path = "/var/lib/" + std::string(kDeferredCaptureBytes, 'p');
+  const std::string long_ownership =
+      R"(FATAL:  data directory ")" + long_path + R"(" has wrong ownership)";
+  const std::vector<Feed> feeds = {
+      {kOwnership, "db", "postgres-0", "postgres", "2025-11-20T09:12:01Z", 1, 12, 0},
+      {"Readiness probe failed: HTTP probe failed with statuscode: 503", "app", "api-1", "",
+       "2025-11-20T09:00:00Z", 14, 3, 0},
+      {"Readiness probe failed: HTTP probe failed with statuscode: 404", "app", "api-1", "",
+       "2025-11-20T09:01:00Z", 14, 4, 0},
+      {long_ownership, "db", "postgres-1", "postgres", "2025-11-20T09:11:00Z", 1, 7, 0}};
+  const Analysis at_hit = run(feeds);
+  Collector deferred(CaptureMode::when_shown);
+  feed(deferred, feeds);
+  size_t kept_messages = 0;
+  for (const auto& [key, group] : deferred.groups())
+    for (const auto& e : group.evidence) {
+      kept_messages += !e.message.empty();
+      EXPECT_EQ(e.captures.empty(), !e.message.empty());  // the long message: read at once
+    }
+  EXPECT_EQ(kept_messages, 3u);
+  const CaptureFn read = [this](rules::RuleIx rule, uint16_t signal, std::string_view message) {
+    Captures out;
+    for (const auto& c : matcher_->captures_of(rule, signal, message))
+      out.emplace_back(c.name, c.value);
+    return out;
+  };
+  const Analysis shown = analyze(rules_, deferred, files_, {}, read);
+  ASSERT_EQ(shown.findings.size(), at_hit.findings.size());
+  for (size_t i = 0; i < shown.findings.size(); ++i) {
+    EXPECT_EQ(shown.findings[i].captures, at_hit.findings[i].captures) << i;
+    EXPECT_EQ(shown.findings[i].fix, at_hit.findings[i].fix) << i;
+  }
+  ASSERT_GE(at_hit.findings.size(), 2u);
+  EXPECT_EQ(at_hit.findings[0].captures, (Captures{{"datadir", long_path}}));  // earliest first
+  bool probe = false;
+  for (const auto& f : at_hit.findings)
+    if (!f.captures.empty() && f.captures[0].first == "code") {
+      probe = true;
+      EXPECT_EQ(f.captures, (Captures{{"code", "503"}}));  // the first evidence's
+    }
+  EXPECT_TRUE(probe);
+}
+
 TEST_F(AnalyzeTest, MergeOrderDoesNotChangeTheResult) {
   std::vector<Feed> a_feeds, b_feeds;
   for (int i = 0; i < 12; ++i) {

@@ -84,6 +84,25 @@ TEST_F(MatcherTest, OneHitPerRuleWithEverySignalInTheMask) {
   EXPECT_EQ(sink_.hits[0].captures[0].second, "/var/lib/postgresql/data");
 }
 
+TEST_F(MatcherTest, CapturesOfAMessageAreTheHitsCaptures) {
+  rules::RuleIx rule = 0;
+  while (rule < rules_.size() && rules_[rule].id != "volume.wrong-ownership") ++rule;
+  ASSERT_LT(rule, rules_.size());
+  // Invalid UTF-8 before the path: matched in a copy, captures point into the message.
+  const std::string message =
+      "\xff FATAL:  data directory \"/var/lib/postgresql/data\" has wrong ownership";
+  run(record(message));
+  ASSERT_EQ(sink_.hits.size(), 1u);
+  const auto captures = matcher_->captures_of(rule, 0, message);
+  ASSERT_EQ(captures.size(), 1u);
+  EXPECT_EQ(captures[0].name, "datadir");
+  EXPECT_EQ(captures[0].value, "/var/lib/postgresql/data");
+  EXPECT_EQ(sink_.hits[0].captures[0].second, captures[0].value);
+  EXPECT_GE(captures[0].value.data(), message.data());
+  EXPECT_LT(captures[0].value.data(), message.data() + message.size());
+  EXPECT_TRUE(matcher_->captures_of(rule, 0, "all good").empty());
+}
+
 TEST_F(MatcherTest, SelectorsMustAllPass) {
   auto r = record("Back-off restarting failed container postgres in pod postgres-0_db(1)", SourceKind::event);
   r.reason = "BackOff";
