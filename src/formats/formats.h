@@ -124,10 +124,15 @@ void split(const Chunk& chunk, RecordBatch& batch, Problems& problems,
 void complete_meta(Record& r, int year_hint);
 
 // A regex that matches, somewhere in its message, every record whose deferred level can come
-// out warning, error or fatal (and more): the level words in any case, a klog W/E/F header,
-// a JSON logger's numeric level 40/50/60. A record it does not match needs no level to be
-// known not to be one.
+// out warning, error or fatal (and more): the level words in any case and a klog W/E/F
+// header. A record it does not match needs no level to be known not to be one.
 const std::string& warning_level_marker();
+
+// Whether split() reads a line's time and level at once even with SplitMeta::when_needed: a
+// JSON line with a number 40, 50 or 60 after a colon, which may be a JSON logger's numeric
+// level. The marker leaves those out: its key ("level") is in every JSON line, and looking
+// for it there made the matcher's whole scan 4% dearer than this check.
+bool meta_read_at_once(std::string_view line);
 
 // What a single log line says about itself: klog "E0604 10:00:00.123456 1 file.go:12] msg",
 // logrus `time="..." level=error msg="..."`, JSON loggers {"level":"error","ts":...,"msg":...},

@@ -320,12 +320,29 @@ const std::string& warning_level_marker() {
       (rx += first ? "" : "|") += e.word;
       first = false;
     }
-    // ... a klog W/E/F header (klog), and a JSON logger's numeric level (numeric_level) under
-    // one of is_level_key's names.
-    return rx + ")|^[WEF][0-9]{4}" +
-           R"re(|"(?:level|lvl|severity|loglevel|log\.level)"[ \t\r\n]*:[ \t\r\n]*[456]0)re";
+    // ... and a klog W/E/F header (klog). Numeric JSON levels: meta_read_at_once().
+    return rx + ")|^[WEF][0-9]{4}";
   }();
   return marker;
+}
+
+bool meta_read_at_once(std::string_view line) {
+  if (line.empty() || line[0] != '{') return false;  // parse_line_meta reads JSON only so
+  auto number_char = [](char c) {
+    return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
+  };
+  // Any member's value will do (the key is not looked at): a colon, blanks, then exactly 40,
+  // 50 or 60 (numeric_level).
+  for (size_t at = line.find(':'); at != std::string_view::npos; at = line.find(':', at + 1)) {
+    size_t i = at + 1;
+    while (i < line.size() &&
+           (line[i] == ' ' || line[i] == '\t' || line[i] == '\r' || line[i] == '\n'))
+      ++i;
+    if (i + 1 < line.size() && (line[i] == '4' || line[i] == '5' || line[i] == '6') &&
+        line[i + 1] == '0' && (i + 2 == line.size() || !number_char(line[i + 2])))
+      return true;
+  }
+  return false;
 }
 
 LineMeta parse_line_meta(std::string_view line, int year_hint) {

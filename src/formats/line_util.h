@@ -129,7 +129,7 @@ inline void append_capped(std::string& dst, std::string_view s) {
 // complete_meta() (DeferredMeta::level_of_message). A message push_line_record will cut is
 // read now, while it is whole.
 inline void set_level_of_message(Record& r, const SplitInput& in) {
-  if (in.defer_meta && r.message.size() <= kMaxRecordBytes) {
+  if (in.defer_meta && r.message.size() <= kMaxRecordBytes && !meta_read_at_once(r.message)) {
     r.deferred = DeferredMeta::level_of_message;
     r.level = Level::unknown;
   } else {

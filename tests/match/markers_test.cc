@@ -1,6 +1,7 @@
 // formats::warning_level_marker() must match every line parse_line_meta reads as warning,
-// error or fatal: the pipeline skips reading the time and level of the records it does not
-// mark (and the miner skips them), so a line it missed would vanish from the report.
+// error or fatal, but for the JSON lines split() reads at once (meta_read_at_once): the
+// pipeline skips reading the time and level of the records it does not mark (and the miner
+// skips them), so a line both missed would vanish from the report.
 #include <gtest/gtest.h>
 
 #include <re2/re2.h>
@@ -59,7 +60,8 @@ TEST(WarningLevelMarker, MatchesEveryLineReadAsWarningOrWorse) {
     const Level level = parse_line_meta(line, 2026).level;
     if (level >= Level::warning) {
       ++warnings;
-      EXPECT_TRUE(RE2::PartialMatch(line, marker)) << line << " (" << to_string(level) << ")";
+      EXPECT_TRUE(RE2::PartialMatch(line, marker) || meta_read_at_once(line))
+          << line << " (" << to_string(level) << ")";
     } else {
       ++others;
     }
@@ -69,6 +71,11 @@ TEST(WarningLevelMarker, MatchesEveryLineReadAsWarningOrWorse) {
   EXPECT_GT(others, 100);
   EXPECT_FALSE(RE2::PartialMatch("I0604 10:00:00.123456 1 file.go:12] synced", marker));
   EXPECT_FALSE(RE2::PartialMatch(R"({"level":30,"msg":"ok"})", marker));
+  EXPECT_TRUE(meta_read_at_once(R"({"level":50,"msg":"x"})"));
+  EXPECT_TRUE(meta_read_at_once("{\"lvl\" :\t40}"));
+  EXPECT_FALSE(meta_read_at_once(R"({"level":30,"status":500,"ms":40.5,"n":-60,"x":51})"));
+  EXPECT_TRUE(meta_read_at_once(R"({"msg":"level\":4","log.level" : 60})"));
+  EXPECT_FALSE(meta_read_at_once(R"(level: 50 not JSON)"));
 }
 
 }  // namespace
