@@ -10,7 +10,8 @@
 #   kdx tree/          vs rg -j2 -c -f <kdx patterns export --regex>
 #   kdx -j1 vs -j2 on the tree, the embedded rules vs ten times as many (with the compiled
 #   Hyperscan database cached, and cold), kdx with and without the unrecognised-error miner
-#   (--no-unmatched), peak RSS.
+#   (--no-unmatched, at -j2 and -j1), peak RSS; the ratios by medians, by CPU seconds, and by
+#   each row's fastest run (on a shared machine noise only ever adds time).
 # kdx caches compiled databases in a private KDX_CACHE_DIR under WORK, never in ~/.cache.
 # Needs: kdx and kdx-datagen built (cmake -DKDX_BUILD_BENCH=ON), igzip (isal), rg (ripgrep),
 # gzip, tar, GNU time (/usr/bin/time) — scripts/deps.sh installs them.
@@ -130,7 +131,7 @@ declare -A T C
 # long as one; on a shared one this says how much of the second core was really there.
 gzip_pair() { gzip -dc "$tgz" > /dev/null & gzip -dc "$tgz" > /dev/null; wait; }
 names=(kdx_tgz igzip gzip tar_rg kdx_tree rg kdx_tree_j1 kdx_tree_10x kdx_tree_10x_cold
-       kdx_tree_nounm gzip_pair)
+       kdx_tree_nounm kdx_tree_j1_nounm gzip_pair)
 for n in "${names[@]}"; do T[$n]="" C[$n]=""; done
 run() {  # run NAME COMMAND...: one timing of NAME, wall into T and CPU (user + sys) into C
   local name=$1 w c
@@ -152,13 +153,16 @@ for ((r = 1; r <= reps; r++)); do
   run kdx_tree_10x "$kdx" analyze -j2 --patterns "$rules10" "$tree"
   run kdx_tree_10x_cold kdx_cold analyze -j2 --patterns "$rules10" "$tree"
   run kdx_tree_nounm "$kdx" analyze -j2 --no-unmatched --patterns "$rules1" "$tree"
+  run kdx_tree_j1_nounm "$kdx" analyze -j1 --no-unmatched --patterns "$rules1" "$tree"
   run gzip_pair gzip_pair
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
-declare -A M MC
+declare -A M MC L LC
 for n in "${names[@]}"; do
   M[$n]=$(echo "${T[$n]}" | tr ' ' '\n' | grep . | median)
   MC[$n]=$(echo "${C[$n]}" | tr ' ' '\n' | grep . | median)
+  L[$n]=$(echo "${T[$n]}" | tr ' ' '\n' | grep . | sort -g | head -1)
+  LC[$n]=$(echo "${C[$n]}" | tr ' ' '\n' | grep . | sort -g | head -1)
 done
 
 rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
@@ -195,7 +199,15 @@ printf '  kdx -j2 / kdx -j1 CPU (tree) %5s  (the price of the second thread)\n' 
 printf '  kdx 10x rules / 1x CPU       %5s  (cached) %s (cold)\n' \
   "$(ratio "${MC[kdx_tree_10x]}" "${MC[kdx_tree]}")" \
   "$(ratio "${MC[kdx_tree_10x_cold]}" "${MC[kdx_tree]}")"
-printf '  kdx / --no-unmatched CPU     %5s\n' "$(ratio "${MC[kdx_tree]}" "${MC[kdx_tree_nounm]}")"
+printf '  kdx / --no-unmatched CPU     %5s  (-j1: %s; one thread spends no CPU waiting for the other)\n' \
+  "$(ratio "${MC[kdx_tree]}" "${MC[kdx_tree_nounm]}")" \
+  "$(ratio "${MC[kdx_tree_j1]}" "${MC[kdx_tree_j1_nounm]}")"
+echo "the same ratios by each row's fastest run (noise on a shared machine only ever adds time):"
+printf '  kdx tgz / igzip -dc          %5s\n' "$(ratio "${L[kdx_tgz]}" "${L[igzip]}")"
+printf '  kdx tree / rg -j2 -c -f      %5s\n' "$(ratio "${L[kdx_tree]}" "${L[rg]}")"
+printf '  kdx -j1 / kdx -j2 (tree)     %5s\n' "$(ratio "${L[kdx_tree_j1]}" "${L[kdx_tree]}")"
+printf '  kdx 10x rules / 1x (tree)    %5s\n' "$(ratio "${L[kdx_tree_10x]}" "${L[kdx_tree]}")"
+printf '  kdx / --no-unmatched -j1 CPU %5s\n' "$(ratio "${LC[kdx_tree_j1]}" "${LC[kdx_tree_j1_nounm]}")"
 printf '  peak RSS kdx tgz / tree / 10x  %s / %s / %s MiB  (<= 256)\n' "$((rss_tgz / 1024))" \
   "$((rss_tree / 1024))" "$((rss_10x / 1024))"
 printf '  cores really available      %6s  (2 gzip -dc at once vs one: 2.00 on an idle machine)\n' \
