@@ -21,12 +21,11 @@ int main(int argc, char** argv) {
   // workers. Past glibc's mmap threshold each would be a fresh mapping: a page fault for
   // every 4 KiB written on the serial thread and a TLB shootdown at every munmap (a third of
   // the reader's time on a 2-core VM). Kept in the heap they are reused; peak RSS stays
-  // bounded by the chunks in flight. One arena: the serial stage runs on either thread, and a
-  // buffer allocated in one thread's arena and freed by the other made arenas grow and shrink
-  // (38k -> 55-68k minor faults a GiB at -j2); kdx allocates too little per record to contend.
+  // bounded by the chunks in flight. (One arena for all threads had fewer faults still, but a
+  // Hyperscan compile on one worker then fought the other's RE2 matching for its lock: the
+  // first run of ten times the rules took 17.6 s instead of 7.4.)
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
-  mallopt(M_ARENA_MAX, 1);
   try {
     auto cmd = kdx::cli::parse_command_line(argc, argv);
     if (!cmd) {
