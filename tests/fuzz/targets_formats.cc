@@ -1,7 +1,8 @@
 // Fuzz targets for formats/: detection, every splitter, and the chunker. Besides "no crash and
 // no sanitizer report", each checks what the formats header promises: detection stays in
-// range, safe_cut cuts after a newline, records point at lines of their chunk, and chunking
-// loses and reorders no byte.
+// range, safe_cut cuts after a newline, records point at lines of their chunk, records split
+// with their time and level deferred equal the others once completed, and chunking loses and
+// reorders no byte.
 #include <algorithm>
 #include <array>
 #include <memory>
@@ -88,6 +89,20 @@ void split_one(FormatId format, std::string_view bytes, bool padded, uint64_t fi
   formats::split(*chunk, batch, problems);
   check_records(*chunk, batch);
   for (const Problem& p : problems) KDX_ASSERT(!p.where.empty() && !p.message.empty());
+  // Split leaving the time and level for later, then completed: the same records.
+  RecordBatch later;
+  Problems later_problems;
+  formats::split(*chunk, later, later_problems, formats::SplitMeta::when_needed);
+  KDX_ASSERT(later_problems == problems);
+  KDX_ASSERT(later.records.size() == batch.records.size());
+  for (size_t i = 0; i < later.records.size(); ++i) {
+    formats::Record r = later.records[i];
+    formats::complete_meta(r, file.year_hint);
+    const formats::Record& now = batch.records[i];
+    KDX_ASSERT(r.deferred == formats::DeferredMeta::none);
+    KDX_ASSERT(r.ts == now.ts && r.first_ts == now.first_ts && r.level == now.level);
+    KDX_ASSERT(r.text == now.text && r.message == now.message && r.line == now.line);
+  }
 }
 
 void split_as(FormatId format, std::span<const uint8_t> data) {
