@@ -73,7 +73,6 @@ enum class CaptureMode : uint8_t {
 class Collector final : public match::HitSink {
  public:
   explicit Collector(CaptureMode mode = CaptureMode::at_hit) : mode_(mode) {}
-  void set_capture_mode(CaptureMode mode) { mode_ = mode; }
   void on_hit(const match::Hit& hit) override;
   void merge(Collector&& other);  // order-independent
   const std::map<GroupKey, Group>& groups() const { return groups_; }

@@ -535,7 +535,8 @@ bool is_unmatched_candidate(const formats::Record& r, bool may_have_error_word) 
   if (r.kind == SourceKind::event) return r.type == "Warning";
   if (r.kind != SourceKind::log && r.kind != SourceKind::text && r.kind != SourceKind::journal)
     return false;
-  return may_have_error_word && has_error_word(r.message.substr(0, std::min(r.message.find('\n'), kUnmatchedLineBytes)));
+  if (!may_have_error_word) return false;
+  return has_error_word(r.message.substr(0, std::min(r.message.find('\n'), kUnmatchedLineBytes)));
 }
 
 std::string_view mined_line(std::string_view message) {

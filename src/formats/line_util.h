@@ -125,11 +125,17 @@ inline void append_capped(std::string& dst, std::string_view s) {
   dst.append(s.substr(0, room < s.size() ? room : s.size()));
 }
 
-// A line-format record's level, from its message: now, or, with in.defer_meta, by
-// complete_meta() (DeferredMeta::level_of_message). A message push_line_record will cut is
-// read now, while it is whole.
+// Whether a record leaves reading `line` (parse_line_meta) to complete_meta(): only with
+// in.defer_meta, and not when push_line_record will cut `record` (it is read now, while
+// whole) or the line may state a numeric JSON level (meta_read_at_once).
+inline bool defers_meta(const SplitInput& in, std::string_view record, std::string_view line) {
+  return in.defer_meta && record.size() <= kMaxRecordBytes && !meta_read_at_once(line);
+}
+
+// A line-format record's level, from its message: now, or by complete_meta()
+// (DeferredMeta::level_of_message) when defers_meta().
 inline void set_level_of_message(Record& r, const SplitInput& in) {
-  if (in.defer_meta && r.message.size() <= kMaxRecordBytes && !meta_read_at_once(r.message)) {
+  if (defers_meta(in, r.message, r.message)) {
     r.deferred = DeferredMeta::level_of_message;
     r.level = Level::unknown;
   } else {

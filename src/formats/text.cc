@@ -124,7 +124,7 @@ void split_text(const SplitInput& in, RecordBatch& batch, Problems& problems) {
     r.text = in.bytes.substr(begin, end - begin);
     r.message = strip_frame(r.text);
     if (r.message.find("(x") != std::string_view::npos) r.repeat = repeat_from_age(r.message);
-    if (in.defer_meta && r.text.size() <= kMaxRecordBytes && !meta_read_at_once(first)) {
+    if (defers_meta(in, r.text, first)) {
       r.deferred = DeferredMeta::meta_of_first_line;  // `first` is r.text's first line
     } else {
       const LineMeta meta = parse_line_meta(first, year);

@@ -231,7 +231,6 @@ void save_hyperscan(const std::string& dir, const std::vector<std::string>& rege
   (void)detail::write_cache(path, key, db);
 }
 
-
 MatchScratch::MatchScratch() : impl_(std::make_unique<Impl>()) {}
 MatchScratch::~MatchScratch() = default;
 MatchScratch::MatchScratch(MatchScratch&&) noexcept = default;

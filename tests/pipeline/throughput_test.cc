@@ -54,7 +54,8 @@ class Throughput : public ::testing::Test {
         text += fmt::format("W0604 10:00:{:02}.000000       1 cache.go:{}] slow sync of shard {}",
                             i % 60, i % 90, i % 9);
       else if (i % 67 == 0)  // an error by a JSON logger's numeric level alone
-        text += fmt::format(R"({{"level":50,"time":1780567200000,"msg":"shard {} lagging"}})", i % 4);
+        text += fmt::format(R"({{"level":50,"time":1780567200000,"msg":"shard {} lagging"}})",
+                            i % 4);
       else if (i % 61 == 0)  // level words, but an info line: marked, then not mined
         text += fmt::format("INFO no warnings or alerts on shard {}", i % 3);
       else
