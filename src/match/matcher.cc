@@ -487,9 +487,8 @@ void Matcher::Impl::match_batch_hs(const HsState& hs, const formats::RecordBatch
   sc.starts.clear();
   sc.records.clear();
   const auto& records = batch.records;
-  for (uint32_t i = 0; i < records.size(); ++i) {
-    const std::string_view m = records[i].message;
-    if (m.empty()) continue;
+  // Adds message i to the slice, or (not ASCII, or for the leftover signals) asks RE2.
+  auto add_checked = [&](uint32_t i, std::string_view m) {
     const bool ascii = detail::is_ascii(m);
     const std::string_view mm = ascii ? m : matchable(m, sc.utf8);
     re2::StringPiece text(mm.data(), mm.size());
@@ -500,15 +499,41 @@ void Matcher::Impl::match_batch_hs(const HsState& hs, const formats::RecordBatch
       for (int ix : sc.set_hits)
         sc.candidates.push_back(
             {i, static_cast<uint32_t>(ascii ? hs.residual_signals[static_cast<size_t>(ix)] : ix)});
-      if (!ascii) continue;
+      if (!ascii) return;
     }
     sc.starts.push_back(static_cast<uint32_t>(sc.text.size()));
     sc.records.push_back(i);
     sc.text.append(m);
     sc.text.push_back('\n');
-    if (sc.text.size() >= kScanSliceBytes) scan_slice(hs, sc);
+  };
+  // Without leftover signals, messages join the slice unchecked and the whole slice is checked
+  // at once (a long vector loop; per message the loop's ends cost more than its body). A slice
+  // with other bytes, which is rare, is built again message by message.
+  const bool optimistic = !hs.residual;
+  auto finish_slice = [&] {
+    if (optimistic && !detail::is_ascii(sc.text)) {
+      sc.text.clear();
+      sc.starts.clear();
+      std::vector<uint32_t> slice;
+      slice.swap(sc.records);
+      for (uint32_t i : slice) add_checked(i, records[i].message);
+    }
+    scan_slice(hs, sc);
+  };
+  for (uint32_t i = 0; i < records.size(); ++i) {
+    const std::string_view m = records[i].message;
+    if (m.empty()) continue;
+    if (optimistic) {
+      sc.starts.push_back(static_cast<uint32_t>(sc.text.size()));
+      sc.records.push_back(i);
+      sc.text.append(m);
+      sc.text.push_back('\n');
+    } else {
+      add_checked(i, m);
+    }
+    if (sc.text.size() >= kScanSliceBytes) finish_slice();
   }
-  scan_slice(hs, sc);
+  finish_slice();
   std::sort(sc.candidates.begin(), sc.candidates.end());
   sc.candidates.erase(std::unique(sc.candidates.begin(), sc.candidates.end()), sc.candidates.end());
   std::vector<int> sorted;
