@@ -32,8 +32,10 @@ std::optional<Timestamp> make_utc(int year, int month, int day, int hour, int mi
                                   int64_t nanos = 0);
 
 // "2026-06-04T10:00:00Z", "2026-06-04T10:00:00.123456789Z", "2026-06-04 10:00:00+02:00",
-// "2026-06-04T10:00:00.123-0700". On success `consumed` (if given) is the length parsed.
-std::optional<Timestamp> parse_rfc3339(std::string_view s, size_t* consumed = nullptr);
+// "2026-06-04T10:00:00.123-0700". On success `consumed` (if given) is the length parsed and
+// `zoned` (if given) whether a zone (Z or an offset) was part of it.
+std::optional<Timestamp> parse_rfc3339(std::string_view s, size_t* consumed = nullptr,
+                                       bool* zoned = nullptr);
 
 // "Jan".."Dec" (English, case-insensitive, 3 letters) -> 1..12, else 0.
 int month_from_abbrev(std::string_view s);

@@ -11,12 +11,10 @@ using namespace lines;  // this file implements part of line_util.h
 bool lines::parse_line_timestamp(std::string_view line, Timestamp* ts, size_t* len) {
   if (line.size() < 20 || line[10] != 'T' || line[4] != '-') return false;
   size_t n = 0;
-  auto t = parse_rfc3339(line, &n);
+  bool zone = false;
+  auto t = parse_rfc3339(line, &n, &zone);
   if (!t) return false;
   // kubectl and CRI always print a zone; a zone-less stamp is some application's own.
-  bool zone = false;
-  for (size_t i = 19; i < n; ++i)
-    if (line[i] == 'Z' || line[i] == 'z' || line[i] == '+' || line[i] == '-') zone = true;
   if (!zone || (n < line.size() && line[n] != ' ')) return false;
   *ts = *t;
   *len = n;

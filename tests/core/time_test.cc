@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace kdx {
 namespace {
 
@@ -19,6 +21,44 @@ TEST(Time, FormatsEveryFieldAndTrimsOnlyTheFraction) {
   EXPECT_EQ(format_rfc3339(*parse_rfc3339("2261-12-31T23:59:59Z")), "2261-12-31T23:59:59Z");
   EXPECT_EQ(format_rfc3339(Timestamp{-1}), "1969-12-31T23:59:59.999999999Z");
   EXPECT_EQ(format_rfc3339(Timestamp{}), "");
+}
+
+// Fractions of every length, and the bytes around the digits ('/' and ':') at each of the
+// first nine places: the eight-at-once path must read exactly what one at a time reads.
+TEST(Time, ReadsFractionsOfEveryLengthAndStopsAtTheFirstNonDigit) {
+  const int64_t base = parse_rfc3339("2026-06-04T10:00:00Z")->unix_ns;
+  const std::string digits = "987654321987";
+  for (size_t len = 1; len <= digits.size(); ++len) {
+    const std::string frac = digits.substr(0, len);
+    int64_t nanos = 0;
+    for (size_t i = 0; i < 9; ++i) nanos = nanos * 10 + (i < len ? frac[i] - '0' : 0);
+    for (const char* zone : {"Z", "+00:00", ""}) {
+      const std::string s = "2026-06-04T10:00:00." + frac + zone;
+      size_t n = 0;
+      bool zoned = true;
+      const auto ts = parse_rfc3339(s, &n, &zoned);
+      ASSERT_TRUE(ts) << s;
+      EXPECT_EQ(ts->unix_ns, base + nanos) << s;
+      EXPECT_EQ(n, s.size()) << s;
+      EXPECT_EQ(zoned, *zone != '\0') << s;
+    }
+    for (size_t at = 0; at < len && at < 9; ++at)
+      for (char stop : {'/', ':', ' '}) {
+        std::string s = "2026-06-04T10:00:00." + frac + "Z";
+        s[20 + at] = stop;
+        size_t n = 0;
+        const auto ts = parse_rfc3339(s, &n);
+        if (at == 0) {
+          EXPECT_FALSE(ts) << s;  // a '.' needs a digit after it
+          continue;
+        }
+        int64_t cut = 0;
+        for (size_t i = 0; i < 9; ++i) cut = cut * 10 + (i < at ? frac[i] - '0' : 0);
+        ASSERT_TRUE(ts) << s;
+        EXPECT_EQ(ts->unix_ns, base + cut) << s;
+        EXPECT_EQ(n, 20 + at) << s;
+      }
+  }
 }
 
 TEST(Time, AppliesOffsetsToUtc) {
