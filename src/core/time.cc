@@ -1,6 +1,7 @@
 #include "core/time.h"
 
 #include <array>
+#include <bit>
 #include <cctype>
 #include <cstring>
 
@@ -25,6 +26,7 @@ inline unsigned digit(char c) { return static_cast<unsigned>(static_cast<unsigne
 
 // Whether p[0..8) are all digits; if so, *value is their number. SWAR: eight bytes at once,
 // the digits' test and the base-10 conversion each in a few word operations.
+static_assert(std::endian::native == std::endian::little, "p[0] is the lowest byte of a word");
 inline bool eight_digits(const char* p, int64_t* value) {
   uint64_t v;
   std::memcpy(&v, p, 8);
