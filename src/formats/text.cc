@@ -59,12 +59,20 @@ std::string_view strip_frame(std::string_view s) {
 }  // namespace
 
 bool lines::TextJoiner::continues_by_shape(std::string_view line) {
-  const char c = line.front();
-  // BuildKit's progress lines (" => [2/6] RUN ...", " => => # output") are indented records.
-  if (line.starts_with(" => ")) return false;
-  if (c == ' ' || c == '\t') return true;
-  return line.starts_with("at ") || line.starts_with("Caused by:") || opens_python(line) ||
-         line.starts_with("...") || line.starts_with("[signal ");
+  // One switch on the first byte: this runs on nearly every line of a text file.
+  switch (line.front()) {
+    case ' ':
+      // BuildKit's progress lines (" => [2/6] RUN ...", " => => # output") are indented
+      // records.
+      return !line.starts_with(" => ");
+    case '\t': return true;
+    case 'a': return line.starts_with("at ");
+    case 'C': return line.starts_with("Caused by:");
+    case 'T': return opens_python(line);
+    case '.': return line.starts_with("...");
+    case '[': return line.starts_with("[signal ");
+    default: return false;
+  }
 }
 
 bool lines::TextJoiner::continues_goroutine(std::string_view line) {
@@ -76,7 +84,7 @@ bool lines::TextJoiner::opens_python(std::string_view line) {
 }
 
 bool lines::TextJoiner::continues(std::string_view line) {
-  if (line.starts_with(" => ")) return false;
+  if (line.front() == ' ' && line.starts_with(" => ")) return false;
   if (continues_by_shape(line)) return true;
   if (mode_ == Mode::python) {
     // The first unindented line after the frames is the exception ("ValueError: bad"): it
@@ -100,9 +108,10 @@ TextJoiner::Role lines::TextJoiner::feed(std::string_view line) {
   }
   open_ = true;
   lines_ = 1;
-  mode_ = is_goroutine_header(line)       ? Mode::go
-          : opens_python(line)            ? Mode::python
-                                          : Mode::plain;
+  const char c = line.front();
+  mode_ = c == 'g' && is_goroutine_header(line) ? Mode::go
+          : c == 'T' && opens_python(line)      ? Mode::python
+                                                : Mode::plain;
   return Role::start;
 }
 
