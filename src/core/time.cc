@@ -24,16 +24,21 @@ bool digits(std::string_view s, size_t pos, size_t n, int* out) {
 // c's digit value, or a value above 9 when c is no digit.
 inline unsigned digit(char c) { return static_cast<unsigned>(static_cast<unsigned char>(c)) - '0'; }
 
+static_assert(std::endian::native == std::endian::little, "p[0] is the lowest byte of a word");
+
+// Bit 7 of each byte of the result is set exactly where that byte of `word` is no ASCII digit
+// (x = byte ^ '0' is 0..9 only for digits; no sum carries across bytes).
+inline uint64_t non_digit_bytes(uint64_t word) {
+  const uint64_t x = word ^ 0x3030303030303030ull;
+  return (((x & 0x7F7F7F7F7F7F7F7Full) + 0x7676767676767676ull) | x) & 0x8080808080808080ull;
+}
+
 // Whether p[0..8) are all digits; if so, *value is their number. SWAR: eight bytes at once,
 // the digits' test and the base-10 conversion each in a few word operations.
-static_assert(std::endian::native == std::endian::little, "p[0] is the lowest byte of a word");
 inline bool eight_digits(const char* p, int64_t* value) {
   uint64_t v;
   std::memcpy(&v, p, 8);
-  // Every byte 0x30..0x39: high nibble 3, and adding 6 does not carry out of the low nibble.
-  if ((v & 0xF0F0F0F0F0F0F0F0ull) != 0x3030303030303030ull ||
-      ((v + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) != 0x3030303030303030ull)
-    return false;
+  if (non_digit_bytes(v)) return false;
   v -= 0x3030303030303030ull;  // little-endian: the first digit is the lowest byte
   v = (v * 10) + (v >> 8);     // pairs: byte 2k holds d[2k] * 10 + d[2k+1]
   // Bytes 0, 2, 4, 6 are pairs p0..p3: (p0 + p2 << 32) * (100 + 10^6 << 32) and
@@ -108,17 +113,20 @@ std::optional<Timestamp> make_utc(int year, int month, int day, int hour, int mi
 std::optional<Timestamp> parse_rfc3339(std::string_view s, size_t* consumed, bool* zoned) {
   if (s.size() < 19) return std::nullopt;
   const char* p = s.data();
-  const unsigned d[14] = {digit(p[0]),  digit(p[1]),  digit(p[2]),  digit(p[3]),  digit(p[5]),
-                          digit(p[6]),  digit(p[8]),  digit(p[9]),  digit(p[11]), digit(p[12]),
-                          digit(p[14]), digit(p[15]), digit(p[17]), digit(p[18])};
-  bool bad = p[4] != '-' || p[7] != '-' || (p[10] != 'T' && p[10] != ' ' && p[10] != 't') ||
-             p[13] != ':' || p[16] != ':';
-  for (unsigned v : d) bad |= v > 9;
-  if (bad) return std::nullopt;
-  const int y = static_cast<int>(d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3]);
-  const int mo = static_cast<int>(d[4] * 10 + d[5]), day = static_cast<int>(d[6] * 10 + d[7]);
-  const int h = static_cast<int>(d[8] * 10 + d[9]), mi = static_cast<int>(d[10] * 10 + d[11]);
-  const int se = static_cast<int>(d[12] * 10 + d[13]);
+  // "YYYY-MM-" and "HH:MM:SS" are two words (bytes 0..7 and 11..18): their twelve digits are
+  // tested at once; the day's two digits and the separators one by one.
+  uint64_t date, time;
+  std::memcpy(&date, p, 8);
+  std::memcpy(&time, p + 11, 8);
+  constexpr uint64_t kDateDigits = 0x0080800080808080ull;  // bytes 0-3, 5, 6
+  constexpr uint64_t kTimeDigits = 0x8080008080008080ull;  // bytes 0, 1, 3, 4, 6, 7
+  if ((non_digit_bytes(date) & kDateDigits) | (non_digit_bytes(time) & kTimeDigits) ||
+      digit(p[8]) > 9 || digit(p[9]) > 9 || p[4] != '-' || p[7] != '-' ||
+      (p[10] != 'T' && p[10] != ' ' && p[10] != 't') || p[13] != ':' || p[16] != ':')
+    return std::nullopt;
+  auto two = [p](size_t i) { return static_cast<int>(digit(p[i]) * 10 + digit(p[i + 1])); };
+  const int y = two(0) * 100 + two(2);
+  const int mo = two(5), day = two(8), h = two(11), mi = two(14), se = two(17);
   size_t pos = 19;
   int64_t nanos = 0;
   if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {

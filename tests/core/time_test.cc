@@ -23,6 +23,21 @@ TEST(Time, FormatsEveryFieldAndTrimsOnlyTheFraction) {
   EXPECT_EQ(format_rfc3339(Timestamp{}), "");
 }
 
+// Every digit place of the date and time refuses the bytes around '0'..'9' and others, and
+// every separator place refuses a digit: the word-wide digit test must not let one through.
+TEST(Time, RefusesANonDigitAtEveryDigitPlace) {
+  const std::string good = "2026-06-04T10:00:00Z";
+  ASSERT_TRUE(parse_rfc3339(good));
+  for (size_t i = 0; i < 19; ++i) {
+    const bool separator = i == 4 || i == 7 || i == 10 || i == 13 || i == 16;
+    for (char c : separator ? std::string("0") : std::string("/:a \xb0\x00", 6)) {
+      std::string s = good;
+      s[i] = c;
+      EXPECT_FALSE(parse_rfc3339(s)) << "place " << i << " byte " << int(c);
+    }
+  }
+}
+
 // Fractions of every length, and the bytes around the digits ('/' and ':') at each of the
 // first nine places: the eight-at-once path must read exactly what one at a time reads.
 TEST(Time, ReadsFractionsOfEveryLengthAndStopsAtTheFirstNonDigit) {
