@@ -1,8 +1,6 @@
 // parse_line_meta: what one log line says about its own time and level. Runs on every record,
 // so it only looks at the head of the line, uses no regex and never allocates.
 #include <array>
-#include <bit>
-#include <cstring>
 #include <limits>
 
 #include "formats/formats.h"
@@ -328,49 +326,22 @@ const std::string& warning_level_marker() {
   return marker;
 }
 
-namespace {
-
-// Whether the member value after the colon at line[at] is, after blanks, exactly 40, 50 or 60.
-bool numeric_warning_after(std::string_view line, size_t at) {
+bool meta_read_at_once(std::string_view line) {
+  if (line.empty() || line[0] != '{') return false;  // parse_line_meta reads JSON only so
   auto number_char = [](char c) {
     return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
   };
-  size_t i = at + 1;
-  while (i < line.size() &&
-         (line[i] == ' ' || line[i] == '\t' || line[i] == '\r' || line[i] == '\n'))
-    ++i;
-  return i + 1 < line.size() && (line[i] == '4' || line[i] == '5' || line[i] == '6') &&
-         line[i + 1] == '0' && (i + 2 == line.size() || !number_char(line[i + 2]));
-}
-
-static_assert(std::endian::native == std::endian::little, "byte i of a loaded word is bits 8i..");
-
-// Bit 7 of each byte of the result is set exactly where that byte of `word` is ':'.
-inline uint64_t colon_bytes(uint64_t word) {
-  constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Full;
-  const uint64_t x = word ^ 0x3A3A3A3A3A3A3A3Aull;  // ':' bytes become zero
-  // A byte's bit 7 ends up clear only when it is zero (no carry crosses bytes: each sum < 256).
-  return ~(((x & kLow7) + kLow7) | x | kLow7);
-}
-
-}  // namespace
-
-bool meta_read_at_once(std::string_view line) {
-  if (line.empty() || line[0] != '{') return false;  // parse_line_meta reads JSON only so
   // Any member's value will do (the key is not looked at): a colon, blanks, then exactly 40,
-  // 50 or 60 (numeric_level). Colons are found eight bytes at a time: this runs on every JSON
-  // line of a text file, and a memchr call per colon cost more than the search.
-  const char* p = line.data();
-  size_t base = 0;
-  for (; base + 8 <= line.size(); base += 8) {
-    uint64_t word;
-    std::memcpy(&word, p + base, 8);
-    for (uint64_t hits = colon_bytes(word); hits != 0; hits &= hits - 1)
-      if (numeric_warning_after(line, base + static_cast<size_t>(__builtin_ctzll(hits)) / 8))
-        return true;
+  // 50 or 60 (numeric_level).
+  for (size_t at = line.find(':'); at != std::string_view::npos; at = line.find(':', at + 1)) {
+    size_t i = at + 1;
+    while (i < line.size() &&
+           (line[i] == ' ' || line[i] == '\t' || line[i] == '\r' || line[i] == '\n'))
+      ++i;
+    if (i + 1 < line.size() && (line[i] == '4' || line[i] == '5' || line[i] == '6') &&
+        line[i + 1] == '0' && (i + 2 == line.size() || !number_char(line[i + 2])))
+      return true;
   }
-  for (; base < line.size(); ++base)
-    if (p[base] == ':' && numeric_warning_after(line, base)) return true;
   return false;
 }
 
