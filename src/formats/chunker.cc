@@ -33,6 +33,7 @@ void Chunker::start(const FileInfo* file) {
   skip_line_ = false;
   format_ = FormatId::text;
   pending_ = std::string();  // a small file after a big one does not keep its buffer
+  pending_lines_ = 0;
   last_block_ = 0;
   next_line_ = 1;
   document_bytes_ = 0;
@@ -50,6 +51,8 @@ void Chunker::append(std::span<const char> bytes) {
     pending_.reserve(std::max(need, target));
   }
   pending_.append(bytes.data(), bytes.size());
+  // Counted here, while the block is still in cache, not when the chunk is handed out.
+  pending_lines_ += count_lines(std::string_view(bytes.data(), bytes.size()));
   last_block_ = std::max(last_block_, bytes.size());
 }
 
@@ -63,6 +66,12 @@ void Chunker::emit_prefix(size_t n, const Emit& emit) {
   chunk->format = format_;
   chunk->first_line = next_line_;
   const size_t rest = pending_.size() - n;
+  // Newlines of the chunk: count the smaller part, the rest or the chunk itself.
+  const uint64_t chunk_lines =
+      rest <= n ? pending_lines_ - count_lines(std::string_view(pending_).substr(n))
+                : count_lines(std::string_view(pending_).substr(0, n));
+  pending_lines_ -= chunk_lines;
+  next_line_ += chunk_lines;
   if (rest <= n && pending_.capacity() >= n + kChunkPadding) {
     std::string next;
     if (rest > 0 || n >= opts_.chunk_bytes) {
@@ -77,7 +86,6 @@ void Chunker::emit_prefix(size_t n, const Emit& emit) {
     chunk->bytes.assign(pending_.data(), n);
     pending_.erase(0, n);
   }
-  next_line_ += count_lines(chunk->bytes);
   emit(std::move(chunk));
 }
 
@@ -102,6 +110,7 @@ void Chunker::feed(const FileInfo* file, std::span<const char> bytes, bool eof, 
       problems_.push_back({file_->display, "binary content, skipped"});
       skipping_ = true;
       pending_.clear();
+      pending_lines_ = 0;
     }
   }
   if (detected_ && !skipping_) {
@@ -128,6 +137,7 @@ void Chunker::feed(const FileInfo* file, std::span<const char> bytes, bool eof, 
                            fmt::format("document larger than {} bytes, the rest is skipped",
                                        opts_.max_document_bytes)});
       pending_.resize(opts_.max_document_bytes);
+      pending_lines_ = count_lines(pending_);
       skipping_ = true;
       emit_prefix(pending_.size(), emit);
     }

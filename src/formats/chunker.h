@@ -48,7 +48,8 @@ class Chunker {
   FormatId format_ = FormatId::text;
   std::string pending_;     // capacity() >= size() + kChunkPadding: it may become a Chunk
   size_t last_block_ = 0;   // the largest piece fed for this file, to size the next buffer
-  uint64_t next_line_ = 1;
+  uint64_t next_line_ = 1;     // line number of pending_[0]
+  uint64_t pending_lines_ = 0;  // newlines in pending_
   uint64_t document_bytes_ = 0;
 };
 
