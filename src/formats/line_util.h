@@ -146,7 +146,8 @@ inline void set_level_of_message(Record& r, const SplitInput& in) {
 
 // Appends a finished record: sets first_ts, cuts text and message at kMaxRecordBytes and
 // reports the cut (text.cc).
-void push_line_record(Record r, const SplitInput& in, RecordBatch& batch, Problems& problems);
+void push_line_record(const Record& r, const SplitInput& in, RecordBatch& batch,
+                      Problems& problems);
 
 // ---- Text stack-trace joining (text.cc) --------------------------------------------------
 
