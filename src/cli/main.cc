@@ -17,7 +17,7 @@ constexpr int kExitInternal = 70;  // EX_SOFTWARE: a kdx bug
 
 int main(int argc, char** argv) {
   using kdx::cli::Command;
-  // Chunk buffers (8 MiB, hundreds per GiB) are filled by the reader thread and freed by the
+  // Chunk buffers (2 MiB, hundreds per GiB) are filled by the reader thread and freed by the
   // workers. Past glibc's mmap threshold each would be a fresh mapping: a page fault for
   // every 4 KiB written on the serial thread and a TLB shootdown at every munmap (a third of
   // the reader's time on a 2-core VM). Kept in the heap they are reused; peak RSS stays

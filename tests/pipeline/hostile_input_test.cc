@@ -36,7 +36,7 @@ constexpr std::string_view kPodLog =
     "bundle/cluster-resources/pods/logs/db/postgres-0/postgres.log";
 
 // Peak memory of the bomb and long-line runs above the resident size they start from: two
-// chunks of 2 x 8 MiB in flight, the chunker's pending bytes and the reader's 1 MiB blocks
+// chunks of 2 x 2 MiB in flight, the chunker's pending bytes and the reader's 1 MiB blocks
 // fit (about 40 MiB measured); holding the whole 64 MiB line (or 256 MiB of bomb) does not.
 // ASan keeps freed memory in a 256 MiB quarantine, so sanitizer builds get that much more.
 #if defined(__SANITIZE_ADDRESS__)
