@@ -69,7 +69,7 @@ void print_stats(std::FILE* err, const pipeline::PipelineStats& st, const match:
   line("read", st.read, "decompressed bytes; files");
   line("chunk", st.chunk, "chunks");
   line("split", st.split, "records");
-  line("match", st.match, "message bytes; records");
+  line("match", st.match, "message bytes; records built");
   line("analyze", st.analyze, "hits");
   const double total = st.wall_seconds + compile_seconds;
   fmt::print(err, "  {:<8} {:>14} {:>12} {:>9.3f} {:>9.1f}  (wall clock)\n", "total",

@@ -97,11 +97,13 @@ struct RecordBatch {
   const Chunk* chunk = nullptr;
   std::vector<Record> records;
   Arena arena;
+  uint64_t left_out = 0;  // records split() found but did not keep (see split()'s `hot`)
 
   void clear() {
     chunk = nullptr;
     records.clear();
     arena.clear();
+    left_out = 0;
   }
 };
 
@@ -116,8 +118,25 @@ enum class SplitMeta : uint8_t {
 // Splits one chunk into records (appended to batch.records; batch.chunk is set). Bad input
 // (invalid JSON, a record over kMaxRecordBytes, binary junk) becomes a Problem naming
 // "<file display>:<line>" and splitting goes on with the rest.
+//
+// With `hot` (only for a chunk text_scannable() accepts, with SplitMeta::when_needed): the
+// sorted offsets, into chunk.bytes, of the last byte of every match a scanner found in the
+// chunk. Then only the records holding one (a record holds its lines and their newlines) are
+// kept, with those whose time and level are read at once or that are cut (a caller may want
+// them whatever they say); batch.left_out counts the others. The records kept are exactly as
+// without `hot`.
 void split(const Chunk& chunk, RecordBatch& batch, Problems& problems,
-           SplitMeta meta = SplitMeta::now);
+           SplitMeta meta = SplitMeta::now, const std::vector<uint32_t>* hot = nullptr);
+
+// The bytes of a text chunk less a leading byte-order mark, for a scan of the whole chunk;
+// empty for chunks of other formats. A record's message is its lines as they stand there,
+// unless it holds a carriage return (not part of a message at a line's end) or a byte past
+// ASCII (a frame is cut off; a matcher reads such bytes otherwise): their offsets (into
+// chunk.bytes, ascending) are appended to `special`. So a regex's match in any other message
+// is a match at the same place in these bytes, with the same neighbours (a newline or the
+// edge): the ends of a whole-chunk scan, with `special`, are a split()'s `hot` that keeps
+// every record a scan of the messages would find.
+std::string_view text_scannable(const Chunk& chunk, std::vector<uint32_t>& special);
 
 // Reads what split() deferred (r.deferred), as SplitMeta::now would have; `year_hint` is the
 // chunk's file's. A no-op for complete records.

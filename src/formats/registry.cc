@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "core/assert.h"
 #include "formats/splitters.h"
 
 namespace kdx::formats {
@@ -37,7 +38,8 @@ std::string where(const SplitInput& in, uint64_t line) {
 }
 }  // namespace detail
 
-void split(const Chunk& chunk, RecordBatch& batch, Problems& problems, SplitMeta meta) {
+void split(const Chunk& chunk, RecordBatch& batch, Problems& problems, SplitMeta meta,
+           const std::vector<uint32_t>* hot) {
   using namespace detail;
   batch.chunk = &chunk;
   SplitInput in;
@@ -47,6 +49,8 @@ void split(const Chunk& chunk, RecordBatch& batch, Problems& problems, SplitMeta
   if (chunk.file) in.res = chunk.file->resource.ref();
   in.padded = chunk.bytes.capacity() >= chunk.bytes.size() + kChunkPadding;
   in.defer_meta = meta == SplitMeta::when_needed;
+  KDX_ASSERT(!hot || (chunk.format == FormatId::text && in.defer_meta));
+  in.hot = hot;
   switch (chunk.format) {
     case FormatId::text: return split_text(in, batch, problems);
     case FormatId::kubectl_ts: return split_kubectl_ts(in, batch, problems);

@@ -17,6 +17,7 @@ struct SplitInput {
   ResourceRef res;                 // default resource for records (from the layout or a block)
   bool padded = false;             // true when bytes has kChunkPadding readable bytes past end
   bool defer_meta = false;         // SplitMeta::when_needed
+  const std::vector<uint32_t>* hot = nullptr;  // split()'s `hot` (split_text only)
 };
 
 // "<display>:<line>" for Problem::where.

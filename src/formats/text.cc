@@ -4,6 +4,9 @@
 // Pastes are text too: a table copied out of k9s keeps its frame ("│ row │"), which is cut
 // off the message, and an events-table row that was not recognised as one still says how
 // often it happened ("3m (x14 over 20m)").
+#include <algorithm>
+#include <cstring>
+
 #include <fmt/format.h>
 
 #include "formats/k8s_util.h"
@@ -126,15 +129,24 @@ void split_text(const SplitInput& in, RecordBatch& batch, Problems& problems) {
   uint64_t rec_line = 0;
   size_t begin = 0, end = 0;
   std::string_view first;
+  // With in.hot: whether the open record holds a hot offset, and the next offset to place.
+  bool hot = false;
+  size_t next_hot = 0;
 
   auto flush = [&] {
     if (!open) return;
     open = false;
+    const std::string_view text = in.bytes.substr(begin, end - begin);
+    const bool deferred = defers_meta(in, text, first);
+    if (in.hot && !hot && deferred) {
+      ++batch.left_out;  // no match in it, and nothing read at once: no one asks for it
+      return;
+    }
     Record r = make_record(in, SourceKind::text, rec_line);
-    r.text = in.bytes.substr(begin, end - begin);
+    r.text = text;
     r.message = strip_frame(r.text);
     if (r.message.find("(x") != std::string_view::npos) r.repeat = repeat_from_age(r.message);
-    if (defers_meta(in, r.text, first)) {
+    if (deferred) {
       r.deferred = DeferredMeta::meta_of_first_line;  // `first` is r.text's first line
     } else {
       const LineMeta meta = parse_line_meta(first, year);
@@ -146,6 +158,12 @@ void split_text(const SplitInput& in, RecordBatch& batch, Problems& problems) {
 
   while (reader.next(l)) {
     ++line_no;
+    bool line_hot = false;  // a hot offset in this line or its newline
+    if (in.hot) {
+      const auto& offsets = *in.hot;
+      for (; next_hot < offsets.size() && offsets[next_hot] < l.end; ++next_hot)
+        line_hot |= offsets[next_hot] >= l.begin;
+    }
     switch (joiner.feed(l.text)) {
       case TextJoiner::Role::blank:
         flush();
@@ -153,12 +171,14 @@ void split_text(const SplitInput& in, RecordBatch& batch, Problems& problems) {
       case TextJoiner::Role::start:
         flush();
         open = true;
+        hot = line_hot;
         rec_line = line_no;
         begin = l.begin;
         end = l.begin + l.text.size();
         first = l.text;
         break;
       case TextJoiner::Role::join:
+        hot |= line_hot;
         end = l.begin + l.text.size();
         break;
     }
@@ -167,3 +187,34 @@ void split_text(const SplitInput& in, RecordBatch& batch, Problems& problems) {
 }
 
 }  // namespace kdx::formats::detail
+
+namespace kdx::formats {
+
+std::string_view text_scannable(const Chunk& chunk, std::vector<uint32_t>& special) {
+  if (chunk.format != FormatId::text) return {};
+  std::string_view bytes = chunk.bytes;
+  const size_t skip = chunk.first_line == 1 && bytes.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  bytes.remove_prefix(skip);
+  // Carriage returns by memchr; bytes past ASCII by an OR over each 4 KiB block, a loop the
+  // compiler vectorises, and a block that has one is looked at byte by byte (most have none).
+  const auto start = static_cast<std::ptrdiff_t>(special.size());
+  const char* const end = bytes.data() + bytes.size();
+  for (const char* p = bytes.data(); (p = static_cast<const char*>(std::memchr(p, '\r', end - p)));
+       ++p)
+    special.push_back(static_cast<uint32_t>(skip + (p - bytes.data())));
+  const auto past_ascii = static_cast<std::ptrdiff_t>(special.size());
+  constexpr size_t kBlock = 4096;
+  for (size_t b = 0; b < bytes.size(); b += kBlock) {
+    const size_t e = std::min(bytes.size(), b + kBlock);
+    unsigned char high = 0;
+    for (size_t i = b; i < e; ++i) high |= static_cast<unsigned char>(bytes[i]);
+    if (high < 0x80) continue;
+    for (size_t i = b; i < e; ++i)
+      if (static_cast<unsigned char>(bytes[i]) >= 0x80)
+        special.push_back(static_cast<uint32_t>(skip + i));
+  }
+  std::inplace_merge(special.begin() + start, special.begin() + past_ascii, special.end());
+  return bytes;
+}
+
+}  // namespace kdx::formats

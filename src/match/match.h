@@ -124,6 +124,15 @@ class Matcher {
   // record no marker matches, never skip one that a marker matches).
   void match(const formats::RecordBatch& batch, MatchScratch& scratch, HitSink& sink,
              std::vector<uint8_t>* marked = nullptr) const;
+  // For split()'s sparse mode (formats::text_scannable): the offset, into `text`, of the last
+  // byte of every match of every signal and marker in `text` scanned as one piece, sorted,
+  // each once, appended to `ends`. A superset of what match() finds in any ASCII message that stands
+  // in `text` with the same neighbours (bytes past ASCII are scanned as bytes: a message
+  // holding one must go to match() whatever this says). False (and `ends` untouched) when
+  // this matcher cannot answer for all its regexes at once: Hyperscan not in use (yet), or
+  // regexes only the RE2::Set runs.
+  bool scan_text(std::string_view text, MatchScratch& scratch, std::vector<uint32_t>& ends) const;
+
   // The same for one record (examples, tests): the per-record path of the same engine.
   void match_record(const formats::Record& record, MatchScratch& scratch, HitSink& sink) const;
 

@@ -563,6 +563,17 @@ void Matcher::match(const formats::RecordBatch& batch, MatchScratch& scratch, Hi
   if (impl_->lazy) impl_->set_bytes.fetch_add(bytes, std::memory_order_relaxed);
 }
 
+bool Matcher::scan_text(std::string_view text, MatchScratch& scratch,
+                        std::vector<uint32_t>& ends) const {
+  const HsState* hs = impl_->hs.load(std::memory_order_acquire);
+  if (!hs || hs->residual || text.size() >= (uint64_t{1} << 32)) return false;
+  const auto from = static_cast<std::ptrdiff_t>(ends.size());
+  hs->prefilter->scan_ends(text, scratch.impl().hs, ends);
+  std::sort(ends.begin() + from, ends.end());  // Hyperscan's engines may report out of order
+  ends.erase(std::unique(ends.begin() + from, ends.end()), ends.end());
+  return true;
+}
+
 std::vector<Capture> Matcher::captures_of(rules::RuleIx rule, size_t signal,
                                          std::string_view message) const {
   const auto& s = impl_->signals[impl_->by_rule[rule][signal]];

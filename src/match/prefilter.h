@@ -65,6 +65,10 @@ class HyperscanPrefilter {
   void scan(std::string_view text, std::span<const uint32_t> starts, uint32_t first_message,
             HsScratch& scratch, std::vector<Candidate>& out) const;
 
+  // Scans `text` as one piece and appends, for every match of any regex, the offset of its
+  // last byte (in the order reported; not deduplicated).
+  void scan_ends(std::string_view text, HsScratch& scratch, std::vector<uint32_t>& out) const;
+
   size_t signal_count() const { return signal_count_; }
 
   // The compiled database as bytes (hs_serialize_database), for the on-disk cache; empty when

@@ -214,6 +214,27 @@ void HyperscanPrefilter::scan(std::string_view text, std::span<const uint32_t> s
   hs_scan(db_->db, text.data(), static_cast<unsigned>(text.size()), 0, sc.scratch, on_match, &ctx);
 }
 
+namespace {
+int on_match_end(unsigned, unsigned long long, unsigned long long to, unsigned, void* out) {
+  auto& ends = *static_cast<std::vector<uint32_t>*>(out);
+  const auto last = static_cast<uint32_t>(to - 1);  // no regex here matches the empty string
+  if (ends.empty() || ends.back() != last) ends.push_back(last);  // the same end, many regexes
+  return 0;
+}
+}  // namespace
+
+void HyperscanPrefilter::scan_ends(std::string_view text, HsScratch& scratch,
+                                   std::vector<uint32_t>& out) const {
+  if (text.empty()) return;
+  auto& sc = scratch.impl();
+  if (sc.sized_for != db_->db) {
+    KDX_ASSERT(hs_alloc_scratch(db_->db, &sc.scratch) == HS_SUCCESS);
+    sc.sized_for = db_->db;
+  }
+  hs_scan(db_->db, text.data(), static_cast<unsigned>(text.size()), 0, sc.scratch, on_match_end,
+          &out);
+}
+
 std::string HyperscanPrefilter::serialize() const {
   char* bytes = nullptr;
   size_t length = 0;
@@ -265,6 +286,7 @@ std::unique_ptr<HyperscanPrefilter> HyperscanPrefilter::build(
 
 void HyperscanPrefilter::scan(std::string_view, std::span<const uint32_t>, uint32_t, HsScratch&,
                               std::vector<Candidate>&) const {}
+void HyperscanPrefilter::scan_ends(std::string_view, HsScratch&, std::vector<uint32_t>&) const {}
 
 std::string HyperscanPrefilter::serialize() const { return {}; }
 std::unique_ptr<HyperscanPrefilter> HyperscanPrefilter::deserialize(std::string_view, size_t) {

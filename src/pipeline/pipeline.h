@@ -25,8 +25,9 @@ struct StageStat {
 struct PipelineStats {
   StageStat read;     // blocks out of ingest (decompressed bytes), files as records
   StageStat chunk;    // bytes into the chunker, chunks as records
-  StageStat split;    // chunk bytes into the splitters, records out
-  StageStat match;    // message bytes and records into the matcher (and the unmatched miner)
+  StageStat split;    // chunk bytes into the splitters, records found
+  StageStat match;    // message bytes and records built, into the matcher (and the miner);
+                      // fewer records than split found when text chunks go sparse_text
   StageStat analyze;  // hits collected as records; conditions, ranking and templates
   double wall_seconds = 0;  // run + analyze, end to end
   int threads = 0;
@@ -38,6 +39,10 @@ struct RunOptions {
   ingest::Limits limits;
   formats::ChunkerOptions chunker;
   bool unmatched = true;  // mine the error records no rule matched (Analysis::unmatched)
+  // Build only the records of a text chunk that a whole-chunk Hyperscan scan finds a match in
+  // (formats::text_scannable, Matcher::scan_text): the same report, most records never built.
+  // Off only to compare with the full split (tests).
+  bool sparse_text = true;
 };
 
 struct RunResult {

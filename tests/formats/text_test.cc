@@ -227,5 +227,85 @@ TEST(TextSafeCut, RandomStackTraceMixesSplitTheSameInAnyChunks) {
   }
 }
 
+// split()'s `hot`: on random text (stack traces of every kind, blank lines, JSON lines read at
+// once, a BOM) and random hot offsets, the records kept are exactly the full split's records
+// that hold an offset (in a line or its newline) or are read at once, as they are there, and
+// the rest are counted as left out.
+TEST(Text, WithHotOffsetsKeepsExactlyTheRecordsHoldingOneAndThoseReadAtOnce) {
+  const std::vector<std::string> pieces = {
+      "plain line 1",   "  indented",        "\tat x.y(Z.java:1)", "Caused by: boom",
+      "",               "   ",               "goroutine 7 [running]:", "main.f(0x1)",
+      "created by m",   "Traceback (most recent call last):", "ValueError: x",
+      R"({"level":50,"msg":"m"})", R"({"level":30,"msg":"m"})", "W0604 10:00:00.000000 1 a.go:1] w",
+      "... 3 more",     " => [2/6] RUN x",   "(x3 over 2m) back-off"};
+  auto dump = [](const RecordBatch& b) {
+    std::vector<std::string> out;
+    for (const Record& r : b.records)
+      out.push_back(fmt::format("{}|{}|{}|{}|{}|{}", r.line, static_cast<int>(r.deferred),
+                                to_string(r.level), r.repeat, r.text, r.message));
+    return out;
+  };
+  std::mt19937 rng(11);
+  int kept_for_hot = 0, left_out = 0;
+  for (int round = 0; round < 400; ++round) {
+    FileInfo file;
+    file.display = "app.log";
+    Chunk c;
+    c.file = &file;
+    c.first_line = round % 3 ? 1 : 40;
+    std::string bytes = round % 5 == 0 ? "\xEF\xBB\xBF" : "";
+    for (int n = 1 + static_cast<int>(rng() % 50); n > 0; --n)
+      (bytes += pieces[rng() % pieces.size()]) += '\n';
+    if (round % 4 == 0) bytes.pop_back();  // no final newline
+    c.bytes.reserve(bytes.size() + kChunkPadding);
+    c.bytes = bytes;
+    std::vector<uint32_t> hot;
+    for (uint32_t at = 0; at < bytes.size(); ++at)
+      if (rng() % 40 == 0) hot.push_back(at);
+    RecordBatch full, sparse;
+    Problems p1, p2;
+    split(c, full, p1, SplitMeta::when_needed);
+    split(c, sparse, p2, SplitMeta::when_needed, &hot);
+    RecordBatch expected;
+    for (const Record& r : full.records) {
+      const auto begin = static_cast<size_t>(r.text.data() - c.bytes.data());
+      size_t end = begin + r.text.size();
+      if (end < bytes.size() && bytes[end] == '\n') ++end;  // its last line's newline
+      const auto h = std::lower_bound(hot.begin(), hot.end(), begin);
+      const bool holds = h != hot.end() && *h < end;
+      kept_for_hot += holds && r.deferred != DeferredMeta::none;
+      if (holds || r.deferred == DeferredMeta::none) expected.records.push_back(r);
+    }
+    ASSERT_EQ(dump(sparse), dump(expected)) << bytes;
+    EXPECT_EQ(sparse.records.size() + sparse.left_out, full.records.size());
+    EXPECT_EQ(p2.size(), p1.size());
+    left_out += static_cast<int>(sparse.left_out);
+  }
+  EXPECT_GT(kept_for_hot, 500);  // both kinds of outcome are well represented
+  EXPECT_GT(left_out, 2000);
+}
+
+// A text chunk is scanned whole, less its BOM; the carriage returns and bytes past ASCII
+// (where a message is not its line as it stands) are listed, to keep their records.
+TEST(Text, ScannableTextListsWhereAMessageIsNotItsLine) {
+  Chunk c;
+  c.format = FormatId::text;
+  c.bytes = "\xEF\xBB\xBF" "first\nsecond\n";
+  std::vector<uint32_t> special;
+  EXPECT_EQ(text_scannable(c, special), "first\nsecond\n");  // the BOM is no message's
+  EXPECT_TRUE(special.empty());
+  c.first_line = 7;  // a BOM only counts at the start of the file
+  EXPECT_EQ(text_scannable(c, special).size(), c.bytes.size());
+  EXPECT_EQ(special, (std::vector<uint32_t>{0, 1, 2}));
+  special.clear();
+  c.first_line = 1;
+  c.bytes = "a\r\nb\n\xe2\x94\x82 framed \xe2\x94\x82\n";
+  c.bytes += std::string(100, 'x') + "\r";  // in a later block of the scan
+  EXPECT_EQ(text_scannable(c, special), c.bytes);
+  EXPECT_EQ(special, (std::vector<uint32_t>{1, 5, 6, 7, 16, 17, 18, 120}));
+  c.format = FormatId::cri;
+  EXPECT_EQ(text_scannable(c, special), "");
+}
+
 }  // namespace
 }  // namespace kdx::formats

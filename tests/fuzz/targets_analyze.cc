@@ -2,7 +2,9 @@
 // with the embedded pattern database, rendered as JSON and as text. The JSON must parse
 // (valid UTF-8 included, whatever bytes the input had) and, without colour, the text report
 // must be valid UTF-8 with no control character but '\n': a hostile log can neither corrupt
-// nor drive the terminal.
+// nor drive the terminal. With Hyperscan, kdx analyze's own matcher (with the miner's markers)
+// must give the same JSON whether text chunks are split sparsely (RunOptions::sparse_text) or
+// whole.
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -23,6 +25,7 @@ namespace {
 struct Database {
   rules::RuleSet rules;
   std::unique_ptr<match::Matcher> matcher;
+  std::unique_ptr<match::Matcher> marked;  // Hyperscan with the markers, when in the build
 };
 
 const Database& database() {
@@ -35,6 +38,11 @@ const Database& database() {
     auto m = match::Matcher::compile(d->rules);
     KDX_ASSERT(m.has_value());
     d->matcher = std::make_unique<match::Matcher>(std::move(*m));
+    if (match::hyperscan_available()) {
+      auto hs = pipeline::compile_matcher(d->rules, match::Engine::hyperscan);
+      KDX_ASSERT(hs.has_value());
+      d->marked = std::make_unique<match::Matcher>(std::move(*hs));
+    }
     return d;
   }();
   return *db;
@@ -76,6 +84,16 @@ void fuzz_analyze(std::span<const uint8_t> data) {
   opts.chunker.chunk_bytes = 4096;  // several chunks per input: the cuts are exercised too
   const std::string path = fmt::format("/proc/self/fd/{}", fd);
   analyze::Analysis a = pipeline::analyze_inputs({path}, *db.matcher, opts);
+  if (db.marked) {
+    std::string json_of[2];
+    for (int sparse = 0; sparse < 2; ++sparse) {
+      opts.sparse_text = sparse == 1;
+      fmt::memory_buffer b;
+      report::render_json(pipeline::analyze_inputs({path}, *db.marked, opts), {}, b);
+      json_of[sparse] = fmt::to_string(b);
+    }
+    KDX_ASSERT(json_of[0] == json_of[1]);
+  }
   ::close(fd);
 
   report::ReportCtx ctx;

@@ -103,6 +103,31 @@ void split_one(FormatId format, std::string_view bytes, bool padded, uint64_t fi
     KDX_ASSERT(r.ts == now.ts && r.first_ts == now.first_ts && r.level == now.level);
     KDX_ASSERT(r.text == now.text && r.message == now.message && r.line == now.line);
   }
+  if (format != FormatId::text) return;
+  // With hot offsets (some bytes, picked by their value and place): exactly the records that
+  // hold one or were read at once, as they were, and the rest counted.
+  std::vector<uint32_t> hot;
+  for (uint32_t at = 0; at < chunk->bytes.size(); ++at)
+    if ((static_cast<unsigned char>(chunk->bytes[at]) ^ at) % 11 == 0) hot.push_back(at);
+  RecordBatch sparse;
+  Problems sparse_problems;
+  formats::split(*chunk, sparse, sparse_problems, formats::SplitMeta::when_needed, &hot);
+  KDX_ASSERT(sparse_problems == later_problems);
+  KDX_ASSERT(sparse.records.size() + sparse.left_out == later.records.size());
+  size_t kept = 0;
+  for (const formats::Record& r : later.records) {
+    const auto begin = static_cast<uint32_t>(r.text.data() - chunk->bytes.data());
+    uint32_t end = begin + static_cast<uint32_t>(r.text.size());
+    while (end < chunk->bytes.size() && chunk->bytes[end] == '\r') ++end;  // its line's end
+    if (end < chunk->bytes.size() && chunk->bytes[end] == '\n') ++end;
+    const auto h = std::lower_bound(hot.begin(), hot.end(), begin);
+    if ((h == hot.end() || *h >= end) && r.deferred != formats::DeferredMeta::none) continue;
+    KDX_ASSERT(kept < sparse.records.size());
+    const formats::Record& s = sparse.records[kept++];
+    KDX_ASSERT(s.text == r.text && s.message == r.message && s.line == r.line &&
+               s.deferred == r.deferred && s.level == r.level && s.repeat == r.repeat);
+  }
+  KDX_ASSERT(kept == sparse.records.size());
 }
 
 void split_as(FormatId format, std::span<const uint8_t> data) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
 
@@ -295,6 +296,64 @@ TEST(Engines, EdgeCasesWithoutLeftoverSignals) {
     if (l.find(" edge.empty ") == std::string::npos) expected.push_back(l);
   const formats::RecordBatch batch = edge_batch();
   EXPECT_EQ(expect_all_agree(e, batch, "edges without leftovers"), expected);
+}
+
+// Matcher::scan_text, for the sparse text split: the ASCII edge messages written one per line
+// (as a text file holds them) and scanned whole. Every message the batch path hits or marks
+// must hold an end offset (in its bytes or its newline). With a leftover signal it declines.
+TEST(Engines, ScanningTextWholeFindsEveryMessageTheBatchPathFinds) {
+  if (!hyperscan_available()) GTEST_SKIP() << "built without Hyperscan";
+  std::string yaml = kEdgeRules;
+  yaml.erase(yaml.find("id: edge.empty"), yaml.find("id: edge.word") - yaml.find("id: edge.empty"));
+  auto rules = test::rules_from_yaml(yaml);
+  const std::vector<std::string> markers = {"(?i:timeout|refused|boom)", R"(^[WEF]\d{4})"};
+  auto m = Matcher::compile(rules, Engine::hyperscan, {}, markers);
+  ASSERT_TRUE(m) << m.error().message;
+  const formats::RecordBatch edges = edge_batch();
+  formats::RecordBatch batch;
+  std::string text;
+  std::vector<std::pair<size_t, size_t>> spans;  // each message's bytes and its newline
+  for (const auto& r : edges.records) {
+    if (!detail::is_ascii(r.message) || r.message.empty()) continue;
+    spans.emplace_back(text.size(), text.size() + r.message.size() + 1);
+    text.append(r.message);
+    text += '\n';
+  }
+  for (const char* extra : {"E0604 refused", "x W0604 not a header", "read timeout after 3s"}) {
+    spans.emplace_back(text.size(), text.size() + std::strlen(extra) + 1);
+    (text += extra) += '\n';
+  }
+  for (size_t i = 0; i < spans.size(); ++i) {
+    const auto [b, e] = spans[i];
+    batch.records.push_back(
+        test::record(std::string_view(text).substr(b, e - 1 - b), SourceKind::log, i + 1));
+  }
+  DumpSink sink;
+  sink.rules = &rules;
+  std::vector<uint8_t> marked;
+  MatchScratch scratch;
+  m->match(batch, scratch, sink, &marked);
+  std::vector<uint32_t> ends;
+  ASSERT_TRUE(m->scan_text(text, scratch, ends));
+  ASSERT_TRUE(std::is_sorted(ends.begin(), ends.end()));
+  ASSERT_EQ(std::adjacent_find(ends.begin(), ends.end()), ends.end());
+  int found = 0;
+  for (size_t i = 0; i < spans.size(); ++i) {
+    const bool hit = std::any_of(sink.lines.begin(), sink.lines.end(), [&](const std::string& l) {
+      return l.starts_with(fmt::format(":{} ", batch.records[i].line));
+    });
+    if (!hit && !marked[i]) continue;
+    ++found;
+    const auto h = std::lower_bound(ends.begin(), ends.end(), spans[i].first);
+    EXPECT_TRUE(h != ends.end() && *h < spans[i].second) << batch.records[i].message;
+  }
+  EXPECT_GE(found, 8);
+  auto leftover = Matcher::compile(test::rules_from_yaml(kEdgeRules), Engine::hyperscan);
+  ASSERT_TRUE(leftover);
+  EXPECT_FALSE(leftover->scan_text(text, scratch, ends));  // edge.empty: the RE2::Set's
+  auto plain = Matcher::compile(rules, Engine::re2_set);
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->scan_text(text, scratch, ends));
 }
 
 TEST(Engines, ArenaMessagesAndSlicesBiggerThanOneScan) {

@@ -69,6 +69,11 @@ class Golden : public ::testing::TestWithParam<Case> {
     auto plain = match::Matcher::compile(*rules_);  // every record read whole and mined
     ASSERT_TRUE(plain) << plain.error().message;
     plain_ = new match::Matcher(std::move(*plain));
+    if (match::hyperscan_available()) {  // Hyperscan from the first chunk: the sparse split
+      auto hs = compile_matcher(*rules_, match::Engine::hyperscan);
+      ASSERT_TRUE(hs) << hs.error().message;
+      hyperscan_ = new match::Matcher(std::move(*hs));
+    }
   }
 
   // Inputs named "build:<path>" live in the build tree; run from there so the reported paths
@@ -85,16 +90,19 @@ class Golden : public ::testing::TestWithParam<Case> {
   }
 
   analyze::Analysis analysis(const std::vector<std::string>& inputs, int jobs,
-                             size_t chunk_bytes = 8 << 20, const match::Matcher* m = nullptr) {
+                             size_t chunk_bytes = 8 << 20, const match::Matcher* m = nullptr,
+                             bool sparse_text = true) {
     RunOptions opts;
     opts.jobs = jobs;
     opts.chunker.chunk_bytes = chunk_bytes;
+    opts.sparse_text = sparse_text;
     return analyze_inputs(enter(inputs), m ? *m : *matcher_, opts);
   }
 
   std::string render(const std::vector<std::string>& inputs, report::ReportFormat f, int jobs,
-                     size_t chunk_bytes = 8 << 20, const match::Matcher* m = nullptr) {
-    auto a = analysis(inputs, jobs, chunk_bytes, m);
+                     size_t chunk_bytes = 8 << 20, const match::Matcher* m = nullptr,
+                     bool sparse_text = true) {
+    auto a = analysis(inputs, jobs, chunk_bytes, m, sparse_text);
     report::ReportCtx ctx;
     ctx.kdx_version = "test";
     ctx.width = 100;
@@ -107,11 +115,13 @@ class Golden : public ::testing::TestWithParam<Case> {
   static test::TempDir* corpus_copy_;
   static match::Matcher* matcher_;
   static match::Matcher* plain_;
+  static match::Matcher* hyperscan_;
 };
 rules::RuleSet* Golden::rules_ = nullptr;
 test::TempDir* Golden::corpus_copy_ = nullptr;
 match::Matcher* Golden::matcher_ = nullptr;
 match::Matcher* Golden::plain_ = nullptr;
+match::Matcher* Golden::hyperscan_ = nullptr;
 
 void check_golden(const std::string& path, const std::string& actual) {
   if (std::getenv("KDX_UPDATE_GOLDEN")) {
@@ -148,6 +158,12 @@ TEST_P(Golden, SameBytesAtAnyThreadCountChunkSizeAndMarking) {
   EXPECT_EQ(one, render(c.inputs, report::ReportFormat::json, 2, 4096));
   // Without the markers every record is read whole and goes to the miner: the same report.
   EXPECT_EQ(one, render(c.inputs, report::ReportFormat::json, 2, 8 << 20, plain_));
+  // Hyperscan from the first chunk builds only the text records a whole-chunk scan finds a
+  // match in (RunOptions::sparse_text); every other way of reading gives the same bytes.
+  if (!hyperscan_) return;
+  EXPECT_EQ(one, render(c.inputs, report::ReportFormat::json, 2, 8 << 20, hyperscan_));
+  EXPECT_EQ(one, render(c.inputs, report::ReportFormat::json, 1, 4096, hyperscan_));
+  EXPECT_EQ(one, render(c.inputs, report::ReportFormat::json, 1, 8 << 20, hyperscan_, false));
 }
 
 std::string case_name(const ::testing::TestParamInfo<Case>& info) {

@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "pipeline/pipeline.h"
 #include "report/report.h"
+#include "support/rule_fixture.h"
 #include "support/temp_dir.h"
 
 namespace kdx::pipeline {
@@ -81,10 +82,11 @@ class Throughput : public ::testing::Test {
   }
 
   static std::string json(const match::Matcher& m, int jobs, size_t chunk_bytes,
-                          analyze::InputStats* stats = nullptr) {
+                          analyze::InputStats* stats = nullptr, bool sparse_text = true) {
     RunOptions opts;
     opts.jobs = jobs;
     opts.chunker.chunk_bytes = chunk_bytes;
+    opts.sparse_text = sparse_text;
     analyze::Analysis a = analyze_inputs({dir_->path("bundle")}, m, opts);
     if (stats) *stats = a.stats;
     report::ReportCtx ctx;
@@ -155,6 +157,76 @@ TEST_F(Throughput, MarkedRecordsGiveWhatReadingAndMiningEveryRecordGives) {
     EXPECT_EQ(json(*marked, 2, 64 << 10), ref) << match::engine_name(engine);
     EXPECT_EQ(json(*marked, 1, 8 << 20), ref) << match::engine_name(engine);
   }
+}
+
+TEST_F(Throughput, TheSparseTextSplitGivesTheFullSplitsReportAndCounts) {
+  // With Hyperscan and the markers, a text chunk is scanned whole and only the records a match
+  // ends in are built (RunOptions::sparse_text): 2% of these lines. Report and record counts
+  // must be what building every record gives.
+  if (!match::hyperscan_available()) GTEST_SKIP() << "built without Hyperscan";
+  auto marked = compile_matcher(*rules_, match::Engine::hyperscan);
+  ASSERT_TRUE(marked) << marked.error().message;
+  analyze::InputStats full_stats, sparse_stats;
+  const std::string full = json(*marked, 1, 64 << 10, &full_stats, false);
+  EXPECT_EQ(json(*marked, 1, 64 << 10, &sparse_stats, true), full);
+  EXPECT_EQ(sparse_stats.by_format["text"].records, static_cast<uint64_t>(kTextLines));
+  EXPECT_EQ(full_stats.by_format["text"].records, static_cast<uint64_t>(kTextLines));
+  EXPECT_EQ(json(*marked, 2, 16 << 10), full);
+  EXPECT_EQ(json(*marked, 2, 8 << 20), full);
+  EXPECT_NE(full.find("ledger sync <num> failed: upstream closed stream <*>"), std::string::npos);
+  // And it did go sparse: most text records were found but never built.
+  PipelineStats ps;
+  RunOptions opts;
+  opts.jobs = 1;
+  opts.chunker.chunk_bytes = 64 << 10;
+  opts.stats = &ps;
+  analyze_inputs({dir_->path("bundle")}, *marked, opts);
+  EXPECT_EQ(ps.split.records, static_cast<uint64_t>(kTextLines + kEvents));
+  EXPECT_LT(ps.match.records, static_cast<uint64_t>(kTextLines / 5 + kEvents));
+}
+
+// A message is not its line where a carriage return ends the line or a byte is past ASCII
+// (Hyperscan would read such bytes otherwise than RE2): the sparse split must keep those
+// records whatever the whole-chunk scan says. Here the scan finds neither hit (and no marker
+// word makes them hot).
+TEST(SparseText, KeepsTheRecordsWithACarriageReturnOrABytePastAscii) {
+  if (!match::hyperscan_available()) GTEST_SKIP() << "built without Hyperscan";
+  const rules::RuleSet rules = test::rules_from_yaml(R"y(id: t.tail
+title: t
+severity: high
+kind: symptom
+signals:
+  - regex: 'disk (?P<disk>\w+) full$'
+---
+id: t.quote
+title: t
+severity: high
+kind: symptom
+signals:
+  - regex: 'directory [‘'']/(?P<dir>[^’'']+)[’'']: off limits'
+)y");
+  auto m = compile_matcher(rules, match::Engine::hyperscan);
+  ASSERT_TRUE(m) << m.error().message;
+  test::TempDir dir;
+  std::string text;
+  for (int i = 0; i < 3000; ++i) {
+    text += fmt::format("worker {} ok\n", i);
+    if (i == 1000) text += "disk sda full\r\n";
+    if (i == 2000) text += "mkdir: directory \xe2\x80\x98/data\xe2\x80\x99: off limits\n";
+  }
+  dir.write("app.log", text);
+  auto ids = [&](bool sparse) {
+    RunOptions opts;
+    opts.jobs = 1;
+    opts.sparse_text = sparse;
+    std::vector<std::string> out;
+    for (const auto& f : analyze_inputs({dir.path("app.log")}, *m, opts).findings)
+      out.push_back(fmt::format("{} {}", f.id, f.count));
+    return out;
+  };
+  const std::vector<std::string> expected = {"t.quote 1", "t.tail 1"};
+  EXPECT_EQ(ids(false), expected);
+  EXPECT_EQ(ids(true), expected);
 }
 
 }  // namespace
