@@ -1,6 +1,7 @@
 // kdx analyze: run the pipeline over the inputs, filter, redact, render, and map the outcome
 // to an exit code. The only place that looks at the terminal (width, colour).
 #include <sys/ioctl.h>
+#include <tbb/task_arena.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -84,7 +85,9 @@ bool write_all(std::FILE* f, const fmt::memory_buffer& buf) {
 }  // namespace
 
 int run_analyze(const AnalyzeArgs& args, std::FILE* out, std::FILE* err) {
-  auto rules = load_database(args.rules);
+  // Loading the rules and compiling the matcher run in parallel too: on -j threads.
+  tbb::task_arena arena(args.jobs > 0 ? args.jobs : tbb::task_arena::automatic);
+  auto rules = arena.execute([&] { return load_database(args.rules); });
   if (!rules) {
     print_problem(err, rules.error());
     return kExitUsage;
@@ -94,7 +97,8 @@ int run_analyze(const AnalyzeArgs& args, std::FILE* out, std::FILE* err) {
       args.no_cache ? std::string() : match::hyperscan_cache_dir(std::getenv("KDX_CACHE_DIR"),
                                                                   std::getenv("XDG_CACHE_HOME"),
                                                                   std::getenv("HOME"));
-  auto matcher = pipeline::compile_matcher(*rules, match::Engine::automatic, cache_dir);
+  auto matcher = arena.execute(
+      [&] { return pipeline::compile_matcher(*rules, match::Engine::automatic, cache_dir); });
   if (!matcher) {
     print_problem(err, matcher.error());
     return kExitUsage;

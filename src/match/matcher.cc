@@ -3,6 +3,7 @@
 
 #include <re2/re2.h>
 #include <re2/set.h>
+#include <tbb/parallel_for.h>
 
 #include <fmt/format.h>
 
@@ -334,36 +335,47 @@ Expected<Matcher> Matcher::compile(const rules::RuleSet& rules, Engine engine,
   RE2::Options set_opts = quiet_options();
   set_opts.set_max_mem(256 << 20);
   impl->set = std::make_unique<RE2::Set>(set_opts, RE2::UNANCHORED);
-  for (rules::RuleIx ri = 0; ri < rules.size(); ++ri) {
-    const auto& rule = rules[ri];
-    for (size_t si = 0; si < rule.signals.size(); ++si) {
-      const auto& sig = rule.signals[si];
+  std::vector<const rules::Signal*> specs;
+  for (rules::RuleIx ri = 0; ri < rules.size(); ++ri)
+    for (size_t si = 0; si < rules[ri].signals.size(); ++si) {
       CompiledSignal cs;
       cs.rule = ri;
       cs.index = static_cast<uint16_t>(si);
-      cs.regex = std::make_unique<RE2>(sig.regex, quiet_options());
-      if (!cs.regex->ok())
-        return Problem{fmt::format("{}:{} ({})", rule.file, sig.line, rule.id),
-                       fmt::format("regex does not compile with RE2: {}", cs.regex->error())};
-      cs.unless = compile_opt(sig.unless);
-      cs.reason = compile_opt(sig.select.reason);
-      cs.container = compile_opt(sig.select.container);
-      cs.unit = compile_opt(sig.select.unit);
-      cs.type = sig.select.type;
-      for (auto k : sig.select.sources) cs.source_mask |= 1u << static_cast<unsigned>(k);
-      cs.group_names.assign(static_cast<size_t>(cs.regex->NumberOfCapturingGroups()) + 1, "");
-      for (const auto& [name, ix] : cs.regex->NamedCapturingGroups()) {
-        cs.group_names[static_cast<size_t>(ix)] = name;
-        cs.capture_groups = std::max(cs.capture_groups, ix + 1);
-      }
-      std::string err;
-      if (impl->set->Add(sig.regex, &err) < 0)
-        return Problem{fmt::format("{}:{} ({})", rule.file, sig.line, rule.id),
-                       fmt::format("regex rejected by the RE2 set: {}", err)};
-      impl->by_rule[ri].push_back(impl->signals.size());
       impl->signals.push_back(std::move(cs));
-      impl->regexes.push_back(sig.regex);
+      specs.push_back(&rules[ri].signals[si]);
     }
+  // The signals' own RE2s, in parallel (thousands of regexes for a large rule set); problems
+  // are then reported in rule order, as one at a time would.
+  tbb::parallel_for(size_t{0}, specs.size(), [&](size_t i) {
+    const auto& sig = *specs[i];
+    CompiledSignal& cs = impl->signals[i];
+    cs.regex = std::make_unique<RE2>(sig.regex, quiet_options());
+    if (!cs.regex->ok()) return;
+    cs.unless = compile_opt(sig.unless);
+    cs.reason = compile_opt(sig.select.reason);
+    cs.container = compile_opt(sig.select.container);
+    cs.unit = compile_opt(sig.select.unit);
+    cs.type = sig.select.type;
+    for (auto k : sig.select.sources) cs.source_mask |= 1u << static_cast<unsigned>(k);
+    cs.group_names.assign(static_cast<size_t>(cs.regex->NumberOfCapturingGroups()) + 1, "");
+    for (const auto& [name, ix] : cs.regex->NamedCapturingGroups()) {
+      cs.group_names[static_cast<size_t>(ix)] = name;
+      cs.capture_groups = std::max(cs.capture_groups, ix + 1);
+    }
+  });
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const CompiledSignal& cs = impl->signals[i];
+    const auto& sig = *specs[i];
+    const auto& rule = rules[cs.rule];
+    if (!cs.regex->ok())
+      return Problem{fmt::format("{}:{} ({})", rule.file, sig.line, rule.id),
+                     fmt::format("regex does not compile with RE2: {}", cs.regex->error())};
+    std::string err;
+    if (impl->set->Add(sig.regex, &err) < 0)
+      return Problem{fmt::format("{}:{} ({})", rule.file, sig.line, rule.id),
+                     fmt::format("regex rejected by the RE2 set: {}", err)};
+    impl->by_rule[cs.rule].push_back(i);
+    impl->regexes.push_back(sig.regex);
   }
   for (const auto& marker : markers) {
     std::string err;

@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "core/time.h"
@@ -126,6 +127,36 @@ TEST(LoadRules, NothingIsHalfLoaded) {
   EXPECT_EQ(rs.error().message,
             "patterns/b.yaml:1 (x.y): rule has no 'kind'\n"
             "patterns/b.yaml:1 (x.y): rule has no 'signals'");
+}
+
+// Files are read in parallel and joined in their order: rules and errors come out as if read
+// one after another, whichever file finished first (a duplicate id names the earlier file).
+TEST(LoadRules, ManyFilesGiveRulesAndErrorsInFileOrder) {
+  std::vector<std::string> names, bodies;
+  for (int i = 0; i < 40; ++i) {
+    names.push_back(fmt::format("patterns/f{:02}.yaml", i));
+    // Every seventh file lacks its signals; the last one reuses the first one's id.
+    const std::string id = i == 39 ? "r.f00" : fmt::format("r.f{:02}", i);
+    std::string body = fmt::format("id: {}\ntitle: t\nseverity: high\nkind: symptom\n", id);
+    if (i % 7 != 3) body += "signals:\n  - regex: 'boom \\d+'\n";
+    bodies.push_back(std::move(body));
+  }
+  std::vector<RuleText> texts;
+  for (int i = 0; i < 40; ++i) texts.push_back({names[i], bodies[i]});
+  auto rs = load_rules(texts);
+  ASSERT_FALSE(rs);
+  std::string expected;
+  for (int i = 3; i < 40; i += 7)
+    expected += fmt::format("patterns/f{:02}.yaml:1 (r.f{:02}): rule has no 'signals'\n", i, i);
+  expected += "patterns/f39.yaml:1 (r.f00): duplicate id (first defined at patterns/f00.yaml:1)";
+  EXPECT_EQ(rs.error().message, expected);
+  for (int i = 3; i < 40; i += 7) bodies[i] += "signals:\n  - regex: 'boom'\n";
+  texts.clear();
+  for (int i = 0; i < 39; ++i) texts.push_back({names[i], bodies[i]});
+  rs = load_rules(texts);
+  ASSERT_TRUE(rs) << rs.error().message;
+  ASSERT_EQ(rs->size(), 39u);
+  for (size_t i = 0; i < rs->size(); ++i) EXPECT_EQ((*rs)[i].id, fmt::format("r.f{:02}", i));
 }
 
 TEST(LoadRules, EmbeddedDatabaseLoads) {
