@@ -179,21 +179,9 @@ int month_from_abbrev(std::string_view s) {
   return 0;
 }
 
-namespace {
-// ".123" for 123 ms: the nanoseconds without trailing zeros; empty for none.
-std::string fraction_digits(int64_t nanos) {
-  if (nanos == 0) return {};
-  char buf[10];
-  buf[0] = '.';
-  for (int i = 9; i >= 1; --i, nanos /= 10) buf[i] = static_cast<char>('0' + nanos % 10);
-  size_t n = 10;
-  while (buf[n - 1] == '0') --n;
-  return std::string(buf, n);
-}
-}  // namespace
 
-std::string format_rfc3339(Timestamp ts) {
-  if (!ts.known()) return "";
+size_t format_rfc3339(Timestamp ts, char* out) {
+  if (!ts.known()) return 0;
   int64_t secs = ts.unix_ns / kNsPerSecond;
   int64_t nanos = ts.unix_ns % kNsPerSecond;
   if (nanos < 0) { nanos += kNsPerSecond; --secs; }
@@ -210,29 +198,36 @@ std::string format_rfc3339(Timestamp ts) {
   const unsigned d = doy - (153 * mp + 2) / 5 + 1;
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
   y += (m <= 2);
-  if (y < 0 || y > 9999)
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}Z", y, m, d, rem / 3600,
-                       (rem / 60) % 60, rem % 60, fraction_digits(nanos));
+  // Nanoseconds since 1970 in an int64 reach only the years 1677..2262: four digits always.
   // Every journald record's text starts with one: written digit by digit, not through fmt.
-  char buf[32];
-  auto put = [&buf](size_t at, int64_t v, size_t width) {
-    for (size_t i = width; i-- > 0; v /= 10) buf[at + i] = static_cast<char>('0' + v % 10);
+  auto put = [out](size_t at, int64_t v, size_t width) {
+    for (size_t i = width; i-- > 0; v /= 10) out[at + i] = static_cast<char>('0' + v % 10);
   };
   put(0, y, 4);
-  buf[4] = '-';
+  out[4] = '-';
   put(5, m, 2);
-  buf[7] = '-';
+  out[7] = '-';
   put(8, d, 2);
-  buf[10] = 'T';
+  out[10] = 'T';
   put(11, rem / 3600, 2);
-  buf[13] = ':';
+  out[13] = ':';
   put(14, (rem / 60) % 60, 2);
-  buf[16] = ':';
+  out[16] = ':';
   put(17, rem % 60, 2);
-  std::string out(buf, 19);
-  out += fraction_digits(nanos);
-  out += 'Z';
-  return out;
+  size_t n = 19;
+  if (nanos != 0) {  // the fraction without trailing zeros
+    out[n] = '.';
+    put(n + 1, nanos, 9);
+    n += 10;
+    while (out[n - 1] == '0') --n;
+  }
+  out[n++] = 'Z';
+  return n;
+}
+
+std::string format_rfc3339(Timestamp ts) {
+  char buf[kRfc3339MaxBytes];
+  return std::string(buf, format_rfc3339(ts, buf));
 }
 
 std::optional<int64_t> parse_duration(std::string_view s) {

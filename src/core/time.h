@@ -42,6 +42,9 @@ int month_from_abbrev(std::string_view s);
 
 // "2026-06-04T10:00:00Z", with ".123456789" only when the sub-second part is non-zero.
 std::string format_rfc3339(Timestamp ts);
+// The same into `out` (room for kRfc3339MaxBytes), without allocating; returns its length.
+inline constexpr size_t kRfc3339MaxBytes = 30;  // "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ"
+size_t format_rfc3339(Timestamp ts, char* out);
 
 // Parses a duration like "90s", "10m", "2h", "1d", "1h30m" into nanoseconds.
 std::optional<int64_t> parse_duration(std::string_view s);

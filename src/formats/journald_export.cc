@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 
 #include "formats/line_util.h"
@@ -254,19 +255,26 @@ void lines::add_journal_record(const JournalEntry& e, uint64_t line, const Split
   const std::string_view ident = !e.identifier.empty() ? e.identifier
                                  : !e.comm.empty()     ? e.comm
                                                        : unit;
-  std::string text;
-  if (r.ts.known()) text.append(format_rfc3339(r.ts)).append(" ");
-  if (!e.hostname.empty()) text.append(e.hostname).append(" ");
-  if (!ident.empty()) {
-    text.append(ident);
-    if (!e.pid.empty()) text.append("[").append(e.pid).append("]");
-    text.append(": ");
+  // "<time> <host> <ident>[<pid>]: <message>", written once into the arena.
+  char stamp[kRfc3339MaxBytes];
+  const size_t stamp_bytes = format_rfc3339(r.ts, stamp);
+  const std::string_view message = e.message.substr(0, kMaxRecordBytes + 4);  // cut, reported
+  const std::string_view parts[] = {
+      {stamp, stamp_bytes},       stamp_bytes ? " " : "",
+      e.hostname,                 e.hostname.empty() ? "" : " ",
+      ident,                      !ident.empty() && !e.pid.empty() ? "[" : "",
+      ident.empty() ? "" : e.pid, !ident.empty() && !e.pid.empty() ? "]" : "",
+      ident.empty() ? "" : ": ",  message};
+  size_t size = 0;
+  for (const auto& p : parts) size += p.size();
+  char* out = batch.arena.allocate(size);
+  size_t at = 0;
+  for (const auto& p : parts) {
+    if (!p.empty()) std::memcpy(out + at, p.data(), p.size());
+    at += p.size();
   }
-  const size_t at = text.size();
-  text.append(e.message.substr(0, kMaxRecordBytes + 4));  // push_line_record cuts and reports
-  const std::string_view kept = batch.arena.keep(std::move(text));
-  r.text = kept;
-  r.message = kept.substr(at);
+  r.text = std::string_view(out, size);
+  r.message = r.text.substr(size - message.size());
   r.level = parse_line_meta(r.message, year_hint(in)).level;
   if (r.level == Level::unknown) r.level = level_from_priority(e.priority);
   push_line_record(r, in, batch, problems);
