@@ -18,7 +18,10 @@ inline constexpr int kExitNoInput = 3;
 inline constexpr int kExitSomeProblems = 4;  // kdx batch/merge: some bundles or lines had problems
 
 // The embedded database, or --patterns dirs instead, plus --extra-patterns dirs.
-Expected<rules::RuleSet> load_database(const RuleSources& sources);
+// The rule set of `sources`; with a `cache_dir` (match::hyperscan_cache_dir()), kept there and
+// read back while the rule files stay the same.
+Expected<rules::RuleSet> load_database(const RuleSources& sources,
+                                       const std::string& cache_dir = {});
 
 int run_analyze(const AnalyzeArgs& args, std::FILE* out, std::FILE* err);
 int run_patterns(const PatternsArgs& args, std::FILE* out, std::FILE* err);

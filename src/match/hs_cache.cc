@@ -98,8 +98,8 @@ std::string cache_key(std::string_view environment, const std::vector<std::strin
   return key;
 }
 
-std::string cache_path(std::string_view dir, std::string_view key) {
-  return fmt::format("{}/hs-{:016x}.db", dir, cache_hash(key));
+std::string cache_path(std::string_view dir, std::string_view key, std::string_view stem) {
+  return fmt::format("{}/{}-{:016x}.db", dir, stem, cache_hash(key));
 }
 
 std::optional<CachedDb> read_cache(const std::string& path, std::string_view key) {

@@ -1,6 +1,7 @@
 // match/hs_cache.h — the on-disk cache of compiled Hyperscan databases (internal to match and
-// its tests). Takes: a directory, the key a database was built from (Hyperscan's version and
-// platform and every regex in order), the serialized database and the regexes it rejected.
+// its tests; the CLI keeps loaded rule sets the same way, cli/database.cc). Takes: a
+// directory, the key a database was built from (Hyperscan's version and platform and every
+// regex in order), the serialized database and the regexes it rejected.
 // Gives: them back on a later run when the key is the same, byte for byte. A missing, damaged,
 // foreign or unreadable file reads as a miss; a write goes to a temp file renamed into place, so
 // concurrent kdx processes never read half a file; an unwritable directory is skipped. Pure
@@ -16,7 +17,7 @@
 namespace kdx::match::detail {
 
 struct CachedDb {
-  std::string db;                  // hs_serialize_database's bytes
+  std::string db;                  // hs_serialize_database's bytes (or a rule set's)
   std::vector<uint32_t> rejected;  // indices of the regexes Hyperscan did not take
 };
 
@@ -24,8 +25,8 @@ struct CachedDb {
 // (HyperscanPrefilter::build_environment()) and each regex, length-prefixed, in order.
 std::string cache_key(std::string_view environment, const std::vector<std::string>& regexes);
 
-// "<dir>/hs-<16 hex digits of the key's hash>.db".
-std::string cache_path(std::string_view dir, std::string_view key);
+// "<dir>/<stem>-<16 hex digits of the key's hash>.db".
+std::string cache_path(std::string_view dir, std::string_view key, std::string_view stem = "hs");
 
 // The database stored for `key` at `path`; nullopt when the file is missing or unreadable,
 // fails its checksum, is truncated, or was written for another key.

@@ -95,6 +95,12 @@ class RuleSet {
 // message holds one line per problem.
 Expected<RuleSet> load_rules(std::span<const RuleText> texts);
 
+// A loaded RuleSet as bytes, and back (the start-up cache: cli/database.cc). Bytes that are
+// damaged, truncated or of another kRuleBytesFormat give nullopt.
+inline constexpr uint64_t kRuleBytesFormat = 1;
+std::string rule_set_bytes(const RuleSet& rules);
+std::optional<RuleSet> rule_set_from_bytes(std::string_view bytes);
+
 // The rule files compiled into the binary from patterns/ (generated at build time).
 std::vector<RuleText> embedded_rule_texts();
 

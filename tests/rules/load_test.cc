@@ -159,6 +159,48 @@ TEST(LoadRules, ManyFilesGiveRulesAndErrorsInFileOrder) {
   for (size_t i = 0; i < rs->size(); ++i) EXPECT_EQ((*rs)[i].id, fmt::format("r.f{:02}", i));
 }
 
+// Every field of a rule, one line each: what the start-up cache must give back.
+std::string dump(const RuleSet& rs) {
+  std::string out;
+  for (const Rule& r : rs.rules()) {
+    out += fmt::format("{}|{}|{}|{}|{}|{}|{}:{}|{}:{}|{}|{}\n", r.id, r.title, r.description,
+                       r.category, to_string(r.severity), to_string(r.kind), r.file, r.line,
+                       r.condition.min_count, r.condition.window_ns, r.condition.all_signals,
+                       r.fix);
+    for (const auto& s : r.signals) {
+      out += fmt::format("  s {}|{}|{}|{}|{}|{}|{}|{}|", s.name, s.regex, s.unless, s.line,
+                         s.select.reason, s.select.type, s.select.container, s.select.unit);
+      for (auto k : s.select.sources) out += fmt::format("{},", to_string(k));
+      out += '\n';
+    }
+    for (const auto& e : r.explains) out += "  explains " + e + "\n";
+    for (const auto& ref : r.references) out += "  ref " + ref + "\n";
+    for (const auto& e : r.examples)
+      out += fmt::format("  ex {}|{}|{}\n", e.text, e.should_match, e.line);
+  }
+  return out;
+}
+
+// The embedded database as bytes and back: every field the same. Every shorter prefix of the
+// bytes, and bytes of another format, read as nothing rather than as a part.
+TEST(RuleBytes, GiveBackEveryFieldAndRefuseAnythingElse) {
+  auto rs = load_rules(embedded_rule_texts());
+  ASSERT_TRUE(rs) << rs.error().message;
+  const std::string bytes = rule_set_bytes(*rs);
+  auto back = rule_set_from_bytes(bytes);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(dump(*back), dump(*rs));
+  EXPECT_EQ(rule_set_bytes(*back), bytes);
+  EXPECT_NE(dump(*rs).find("  ex "), std::string::npos);  // the dump does see the fields
+  EXPECT_NE(dump(*rs).find("  explains "), std::string::npos);
+  for (size_t n = 0; n < bytes.size(); n += 1 + n / 50)
+    EXPECT_FALSE(rule_set_from_bytes(std::string_view(bytes).substr(0, n))) << n;
+  std::string other = bytes;
+  other[0] = static_cast<char>(kRuleBytesFormat + 1);
+  EXPECT_FALSE(rule_set_from_bytes(other));
+  EXPECT_FALSE(rule_set_from_bytes(bytes + "x"));
+}
+
 TEST(LoadRules, EmbeddedDatabaseLoads) {
   auto texts = embedded_rule_texts();
   ASSERT_FALSE(texts.empty());
