@@ -1,6 +1,7 @@
 // A loaded RuleSet as bytes and back, for the start-up cache (cli/database.cc): every field of
-// every rule, length-prefixed, in order. Reading checks every length against what is left and
-// every enum against its range, so damaged bytes give nullopt, never a half-read rule set.
+// every rule, length-prefixed, in order. Reading checks every length against what is left,
+// every number and enumerator against its range and the rules' order, so it takes exactly what
+// rule_set_bytes writes: damaged bytes give nullopt, never a half-read rule set.
 #include <cstring>
 #include <type_traits>
 
@@ -58,12 +59,13 @@ class Reader {
     *e = static_cast<E>(v);
     return true;
   }
+  // An integer of type I, as written: a value I cannot hold is refused.
   template <class I>
   bool integer(I* v) {
     uint64_t raw = 0;
     if (!u64(&raw)) return false;
     *v = static_cast<I>(raw);
-    return true;
+    return static_cast<uint64_t>(*v) == raw;
   }
   // A count of items that each take at least 8 bytes: no more than the bytes left allow.
   bool count(size_t* n) {
@@ -177,6 +179,8 @@ std::optional<RuleSet> rule_set_from_bytes(std::string_view bytes) {
       e.should_match = should == 1;
     }
     if (!r.str(&rule.file) || !r.integer(&rule.line)) return std::nullopt;
+    // Written sorted by id, each once (a RuleSet's order): anything else is not ours.
+    if (&rule != &rules.front() && !((&rule)[-1].id < rule.id)) return std::nullopt;
   }
   if (!r.at_end()) return std::nullopt;
   return RuleSet(std::move(rules));

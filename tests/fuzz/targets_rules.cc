@@ -12,8 +12,11 @@
 namespace kdx::fuzz {
 
 void fuzz_rules(std::span<const uint8_t> data) {
-  std::vector<rules::RuleText> texts{
-      {"patterns/fuzz.yaml", std::string(reinterpret_cast<const char*>(data.data()), data.size())}};
+  const std::string_view bytes(reinterpret_cast<const char*>(data.data()), data.size());
+  // The same bytes as a (damaged) rule-set cache file: read whole or refused, never half.
+  if (auto cached = rules::rule_set_from_bytes(bytes))
+    KDX_ASSERT(rules::rule_set_bytes(*cached) == bytes);
+  std::vector<rules::RuleText> texts{{"patterns/fuzz.yaml", std::string(bytes)}};
   auto set = rules::load_rules(texts);
   if (!set) {
     KDX_ASSERT(!set.error().message.empty());
@@ -23,6 +26,10 @@ void fuzz_rules(std::span<const uint8_t> data) {
     KDX_ASSERT(!r.id.empty());
     KDX_ASSERT(!r.signals.empty());
   }
+  // What the cache stores comes back as the same bytes.
+  const std::string stored = rules::rule_set_bytes(*set);
+  auto back = rules::rule_set_from_bytes(stored);
+  KDX_ASSERT(back.has_value() && rules::rule_set_bytes(*back) == stored);
   auto matcher = match::Matcher::compile(*set);
   if (!matcher) return;  // a set over RE2's memory budget is a Problem, not a crash
   (void)match::check_examples(*matcher);
