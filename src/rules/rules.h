@@ -96,7 +96,9 @@ class RuleSet {
 Expected<RuleSet> load_rules(std::span<const RuleText> texts);
 
 // A loaded RuleSet as bytes, and back (the start-up cache: cli/database.cc). Bytes that are
-// damaged, truncated or of another kRuleBytesFormat give nullopt.
+// damaged, truncated or of another kRuleBytesFormat give nullopt. The cache's key holds kdx's
+// version and the rule texts, not the loader: bump kRuleBytesFormat when the bytes change or
+// when load_rules makes something else of the same text (a default, a normalisation).
 inline constexpr uint64_t kRuleBytesFormat = 1;
 std::string rule_set_bytes(const RuleSet& rules);
 std::optional<RuleSet> rule_set_from_bytes(std::string_view bytes);
