@@ -5,8 +5,6 @@
 #include <cctype>
 #include <cstring>
 
-#include <fmt/format.h>
-
 namespace kdx {
 namespace {
 
@@ -108,8 +106,8 @@ std::optional<Timestamp> make_utc(int year, int month, int day, int hour, int mi
   return Timestamp{ns};
 }
 
-// Runs on most records of most formats: fixed positions read directly, one branch for all the
-// digits and separators of "YYYY-MM-DDTHH:MM:SS".
+// Runs on most records of most formats: fixed positions read directly, the digits a word at
+// a time.
 std::optional<Timestamp> parse_rfc3339(std::string_view s, size_t* consumed, bool* zoned) {
   if (s.size() < 19) return std::nullopt;
   const char* p = s.data();
@@ -178,7 +176,6 @@ int month_from_abbrev(std::string_view s) {
     if (std::string_view(lower, 3) == kMonths[i]) return static_cast<int>(i) + 1;
   return 0;
 }
-
 
 size_t format_rfc3339(Timestamp ts, char* out) {
   if (!ts.known()) return 0;

@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "core/byte_io.h"
+
 namespace kdx::match::detail {
 namespace {
 
@@ -28,34 +30,6 @@ uint64_t mix(uint64_t x) {  // splitmix64's finalizer
   x *= 0x94d049bb133111ebull;
   return x ^ (x >> 31);
 }
-
-void put_u64(std::string& out, uint64_t v) { out.append(reinterpret_cast<const char*>(&v), 8); }
-
-// Reads from a byte range with bounds checks; any overrun sets `ok` false for good.
-struct Reader {
-  std::string_view in;
-  size_t pos = 0;
-  bool ok = true;
-  uint64_t u64() {
-    uint64_t v = 0;
-    if (!ok || in.size() - pos < 8) {
-      ok = false;
-      return 0;
-    }
-    std::memcpy(&v, in.data() + pos, 8);
-    pos += 8;
-    return v;
-  }
-  std::string_view bytes(uint64_t n) {
-    if (!ok || in.size() - pos < n) {
-      ok = false;
-      return {};
-    }
-    const std::string_view s = in.substr(pos, static_cast<size_t>(n));
-    pos += static_cast<size_t>(n);
-    return s;
-  }
-};
 
 std::optional<std::string> read_file(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
@@ -88,14 +62,11 @@ uint64_t cache_hash(std::string_view s) {
 }
 
 std::string cache_key(std::string_view environment, const std::vector<std::string>& regexes) {
-  std::string key(kFormat);
-  key += environment;
-  put_u64(key, regexes.size());
-  for (const auto& re : regexes) {
-    put_u64(key, re.size());
-    key += re;
-  }
-  return key;
+  ByteWriter key{std::string(kFormat)};
+  key.bytes(environment);
+  key.u64(regexes.size());
+  for (const auto& re : regexes) key.str(re);
+  return key.take();
 }
 
 std::string cache_path(std::string_view dir, std::string_view key, std::string_view stem) {
@@ -110,20 +81,17 @@ std::optional<CachedDb> read_cache(const std::string& path, std::string_view key
   uint64_t sum = 0;
   std::memcpy(&sum, all.data() + body.size(), 8);
   if (!body.starts_with(kMagic) || sum != cache_hash(body)) return std::nullopt;
-  Reader r{body, kMagic.size()};
-  if (r.bytes(r.u64()) != key || !r.ok) return std::nullopt;
+  ByteReader r(body.substr(kMagic.size()));
+  std::string_view stored_key, db;
+  uint64_t rejected = 0;
+  if (!r.str(&stored_key) || stored_key != key || !r.u64(&rejected) || rejected > r.left() / 4)
+    return std::nullopt;
   CachedDb out;
-  const uint64_t rejected = r.u64();
-  if (!r.ok || rejected > body.size() / 4) return std::nullopt;
-  for (uint64_t i = 0; i < rejected; ++i) {
-    uint32_t ix = 0;
-    const std::string_view b = r.bytes(4);
-    if (!r.ok) return std::nullopt;
-    std::memcpy(&ix, b.data(), 4);
-    out.rejected.push_back(ix);
-  }
-  out.db = std::string(r.bytes(r.u64()));
-  if (!r.ok || r.pos != body.size()) return std::nullopt;
+  out.rejected.resize(static_cast<size_t>(rejected));
+  for (uint32_t& ix : out.rejected)
+    if (!r.u32(&ix)) return std::nullopt;
+  if (!r.str(&db) || !r.at_end()) return std::nullopt;
+  out.db = std::string(db);
   return out;
 }
 
@@ -133,14 +101,13 @@ bool write_cache(const std::string& path, std::string_view key, const CachedDb& 
   const fs::path target(path);
   fs::create_directories(target.parent_path(), ec);
   if (ec) return false;
-  std::string out(kMagic);
-  put_u64(out, key.size());
-  out += key;
-  put_u64(out, db.rejected.size());
-  for (uint32_t ix : db.rejected) out.append(reinterpret_cast<const char*>(&ix), 4);
-  put_u64(out, db.db.size());
-  out += db.db;
-  put_u64(out, cache_hash(out));
+  ByteWriter w{std::string(kMagic)};
+  w.str(key);
+  w.u64(db.rejected.size());
+  for (uint32_t ix : db.rejected) w.u32(ix);
+  w.str(db.db);
+  w.u64(cache_hash(w.written()));
+  const std::string out = w.take();
   // A private temp file in the same directory, renamed over the target: readers see the old
   // file or the whole new one, never a part.
   std::string tmp = path + ".tmp.XXXXXX";

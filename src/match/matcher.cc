@@ -499,6 +499,12 @@ void Matcher::Impl::match_batch_hs(const HsState& hs, const formats::RecordBatch
   sc.starts.clear();
   sc.records.clear();
   const auto& records = batch.records;
+  auto append = [&sc](uint32_t i, std::string_view m) {
+    sc.starts.push_back(static_cast<uint32_t>(sc.text.size()));
+    sc.records.push_back(i);
+    sc.text.append(m);
+    sc.text.push_back('\n');
+  };
   // Adds message i to the slice, or (not ASCII, or for the leftover signals) asks RE2.
   auto add_checked = [&](uint32_t i, std::string_view m) {
     const bool ascii = detail::is_ascii(m);
@@ -513,10 +519,7 @@ void Matcher::Impl::match_batch_hs(const HsState& hs, const formats::RecordBatch
             {i, static_cast<uint32_t>(ascii ? hs.residual_signals[static_cast<size_t>(ix)] : ix)});
       if (!ascii) return;
     }
-    sc.starts.push_back(static_cast<uint32_t>(sc.text.size()));
-    sc.records.push_back(i);
-    sc.text.append(m);
-    sc.text.push_back('\n');
+    append(i, m);
   };
   // Without leftover signals, messages join the slice unchecked and the whole slice is checked
   // at once (a long vector loop; per message the loop's ends cost more than its body). A slice
@@ -535,14 +538,8 @@ void Matcher::Impl::match_batch_hs(const HsState& hs, const formats::RecordBatch
   for (uint32_t i = 0; i < records.size(); ++i) {
     const std::string_view m = records[i].message;
     if (m.empty()) continue;
-    if (optimistic) {
-      sc.starts.push_back(static_cast<uint32_t>(sc.text.size()));
-      sc.records.push_back(i);
-      sc.text.append(m);
-      sc.text.push_back('\n');
-    } else {
-      add_checked(i, m);
-    }
+    if (optimistic) append(i, m);
+    else add_checked(i, m);
     if (sc.text.size() >= kScanSliceBytes) finish_slice();
   }
   finish_slice();

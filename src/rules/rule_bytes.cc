@@ -2,9 +2,7 @@
 // every rule, length-prefixed, in order. Reading checks every length against what is left,
 // every number and enumerator against its range and the rules' order, so it takes exactly what
 // rule_set_bytes writes: damaged bytes give nullopt, never a half-read rule set.
-#include <cstring>
-#include <type_traits>
-
+#include "core/byte_io.h"
 #include "rules/rules.h"
 
 namespace kdx::rules {
@@ -18,37 +16,15 @@ static_assert(sizeof(void*) != 8 || sizeof(Signal) == 256,
 static_assert(sizeof(void*) != 8 || sizeof(Example) == 40,
               "an Example field changed: see rule_bytes.cc");
 
-class Writer {
- public:
-  void u64(uint64_t v) { out_.append(reinterpret_cast<const char*>(&v), sizeof v); }
-  void str(std::string_view s) {
-    u64(s.size());
-    out_.append(s);
-  }
-  template <class E>
-  void enumerator(E e) {
-    u64(static_cast<uint64_t>(e));
-  }
-  std::string take() { return std::move(out_); }
-
- private:
-  std::string out_;
-};
-
+// Reads on top of ByteReader for what rule_set_bytes writes: every value is a u64.
 class Reader {
  public:
   explicit Reader(std::string_view in) : in_(in) {}
-  bool u64(uint64_t* v) {
-    if (in_.size() < sizeof *v) return false;
-    std::memcpy(v, in_.data(), sizeof *v);
-    in_.remove_prefix(sizeof *v);
-    return true;
-  }
+  bool u64(uint64_t* v) { return in_.u64(v); }
   bool str(std::string* s) {
-    uint64_t n = 0;
-    if (!u64(&n) || n > in_.size()) return false;
-    s->assign(in_.data(), n);
-    in_.remove_prefix(n);
+    std::string_view v;
+    if (!in_.str(&v)) return false;
+    s->assign(v);
     return true;
   }
   // An enumerator up to `last`.
@@ -70,17 +46,22 @@ class Reader {
   // A count of items that each take at least 8 bytes: no more than the bytes left allow.
   bool count(size_t* n) {
     uint64_t v = 0;
-    if (!u64(&v) || v > in_.size() / 8) return false;
+    if (!u64(&v) || v > in_.left() / 8) return false;
     *n = static_cast<size_t>(v);
     return true;
   }
-  bool at_end() const { return in_.empty(); }
+  bool at_end() const { return in_.at_end(); }
 
  private:
-  std::string_view in_;
+  ByteReader in_;
 };
 
-void write_strings(Writer& w, const std::vector<std::string>& v) {
+template <class E>
+void write_enumerator(ByteWriter& w, E e) {
+  w.u64(static_cast<uint64_t>(e));
+}
+
+void write_strings(ByteWriter& w, const std::vector<std::string>& v) {
   w.u64(v.size());
   for (const auto& s : v) w.str(s);
 }
@@ -94,12 +75,12 @@ bool read_strings(Reader& r, std::vector<std::string>* v) {
   return true;
 }
 
-void write_signal(Writer& w, const Signal& s) {
+void write_signal(ByteWriter& w, const Signal& s) {
   w.str(s.name);
   w.str(s.regex);
   w.str(s.unless);
   w.u64(s.select.sources.size());
-  for (auto k : s.select.sources) w.enumerator(k);
+  for (auto k : s.select.sources) write_enumerator(w, k);
   w.str(s.select.reason);
   w.str(s.select.type);
   w.str(s.select.container);
@@ -121,13 +102,13 @@ bool read_signal(Reader& r, Signal* s) {
 }  // namespace
 
 std::string rule_set_bytes(const RuleSet& rules) {
-  Writer w;
+  ByteWriter w;
   w.u64(kRuleBytesFormat);
   w.u64(rules.size());
   for (const Rule& r : rules.rules()) {
     for (const auto* s : {&r.id, &r.title, &r.description, &r.category}) w.str(*s);
-    w.enumerator(r.severity);
-    w.enumerator(r.kind);
+    write_enumerator(w, r.severity);
+    write_enumerator(w, r.kind);
     w.u64(r.signals.size());
     for (const auto& s : r.signals) write_signal(w, s);
     w.u64(r.condition.min_count);
