@@ -57,7 +57,7 @@ Expected<rules::RuleSet> load_database(const RuleSources& sources, const std::st
   }
   auto set = rules::load_rules(texts);
   if (set && !cache_dir.empty())
-    (void)match::detail::write_cache(path, key, {rules::rule_set_bytes(*set), {}});
+    (void)match::detail::write_cache(path, key, {rules::rule_set_bytes(*set), {}, {}});
   return set;
 }
 

@@ -1,5 +1,5 @@
-// The cache file: "KDXHSDB1", then length-prefixed (u64) key, the rejected indices (u32 each,
-// count-prefixed) and the database, then a u64 hash of everything before it. Integers are in
+// The cache file: "KDXHSDB2", then length-prefixed (u64) key, the rejected and the approximate
+// indices (u32 each, count-prefixed) and the database, then a u64 hash of everything before it. Integers are in
 // the machine's byte order: the key names the platform, so a file is only read where it fits.
 #include "match/hs_cache.h"
 
@@ -17,10 +17,10 @@
 namespace kdx::match::detail {
 namespace {
 
-constexpr std::string_view kMagic = "KDXHSDB1";
+constexpr std::string_view kMagic = "KDXHSDB2";
 // Bump when what the key does not capture changes: the compile flags, the syntax conversion,
 // the file layout.
-constexpr std::string_view kFormat = "kdx-hs-cache 1\n";
+constexpr std::string_view kFormat = "kdx-hs-cache 2\n";
 constexpr size_t kMaxCacheBytes = size_t{1} << 30;  // a larger file is no cache of ours
 
 uint64_t mix(uint64_t x) {  // splitmix64's finalizer
@@ -83,13 +83,15 @@ std::optional<CachedDb> read_cache(const std::string& path, std::string_view key
   if (!body.starts_with(kMagic) || sum != cache_hash(body)) return std::nullopt;
   ByteReader r(body.substr(kMagic.size()));
   std::string_view stored_key, db;
-  uint64_t rejected = 0;
-  if (!r.str(&stored_key) || stored_key != key || !r.u64(&rejected) || rejected > r.left() / 4)
-    return std::nullopt;
+  if (!r.str(&stored_key) || stored_key != key) return std::nullopt;
   CachedDb out;
-  out.rejected.resize(static_cast<size_t>(rejected));
-  for (uint32_t& ix : out.rejected)
-    if (!r.u32(&ix)) return std::nullopt;
+  for (auto* list : {&out.rejected, &out.approximate}) {
+    uint64_t count = 0;
+    if (!r.u64(&count) || count > r.left() / 4) return std::nullopt;
+    list->resize(static_cast<size_t>(count));
+    for (uint32_t& ix : *list)
+      if (!r.u32(&ix)) return std::nullopt;
+  }
   if (!r.str(&db) || !r.at_end()) return std::nullopt;
   out.db = std::string(db);
   return out;
@@ -103,8 +105,10 @@ bool write_cache(const std::string& path, std::string_view key, const CachedDb& 
   if (ec) return false;
   ByteWriter w{std::string(kMagic)};
   w.str(key);
-  w.u64(db.rejected.size());
-  for (uint32_t ix : db.rejected) w.u32(ix);
+  for (const auto* list : {&db.rejected, &db.approximate}) {
+    w.u64(list->size());
+    for (uint32_t ix : *list) w.u32(ix);
+  }
   w.str(db.db);
   w.u64(cache_hash(w.written()));
   const std::string out = w.take();

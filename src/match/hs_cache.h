@@ -1,7 +1,7 @@
 // match/hs_cache.h — the on-disk cache of compiled Hyperscan databases (internal to match and
 // its tests; the CLI keeps loaded rule sets the same way, cli/database.cc). Takes: a
 // directory, the key a database was built from (Hyperscan's version and platform and every
-// regex in order), the serialized database and the regexes it rejected.
+// regex in order), the serialized database and the regexes it rejected or approximated.
 // Gives: them back on a later run when the key is the same, byte for byte. A missing, damaged,
 // foreign or unreadable file reads as a miss; a write goes to a temp file renamed into place, so
 // concurrent kdx processes never read half a file; an unwritable directory is skipped. Pure
@@ -18,7 +18,8 @@ namespace kdx::match::detail {
 
 struct CachedDb {
   std::string db;                  // hs_serialize_database's bytes (or a rule set's)
-  std::vector<uint32_t> rejected;  // indices of the regexes Hyperscan did not take
+  std::vector<uint32_t> rejected;     // indices of the regexes Hyperscan did not take
+  std::vector<uint32_t> approximate;  // ... and of those it took as a prefilter approximation
 };
 
 // Everything a database depends on: the cache format, `environment`

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <atomic>
+#include <utility>
 
 #include <re2/re2.h>
 #include <re2/set.h>
@@ -112,13 +113,15 @@ struct MatchScratch::Impl {
 namespace {
 
 // Runs the signal's own regex (and its `unless`) on `msg`. Without `want_captures` RE2 answers
-// with its DFA alone; with it, the submatch engine fills sc.captures.
+// with its DFA alone; with it, the submatch engine fills sc.captures. With `regex_matched` (the
+// prefilter's match is exact: see HsState::exact) only the `unless` is left to run.
 bool confirm(const CompiledSignal& s, std::string_view msg, MatchScratch::Impl& sc,
-             bool want_captures) {
+             bool want_captures, bool regex_matched = false) {
   const int ngroups = want_captures ? s.capture_groups : 0;
   sc.groups.assign(static_cast<size_t>(ngroups), re2::StringPiece());
   re2::StringPiece text(msg.data(), msg.size());
-  if (!s.regex->Match(text, 0, text.size(), RE2::UNANCHORED, sc.groups.data(), ngroups))
+  if (!(regex_matched && !want_captures) &&
+      !s.regex->Match(text, 0, text.size(), RE2::UNANCHORED, sc.groups.data(), ngroups))
     return false;
   if (s.unless && RE2::PartialMatch(text, *s.unless)) return false;
   if (!want_captures) return true;
@@ -170,6 +173,10 @@ struct HsState {
   std::vector<uint32_t> rejected;     // signals Hyperscan did not take (for the cache)
   std::unique_ptr<RE2::Set> residual;
   std::vector<int> residual_signals;  // residual index -> set index
+  // Per set index: whether a Hyperscan match of that regex in an ASCII message is one RE2
+  // finds there too (compiled as written, and detail::same_in_both_engines). Confirming such a
+  // candidate cost a fifth of a run (RE2's DFA, cold, on every hit line) and decided nothing.
+  std::vector<uint8_t> exact;
   bool from_cache = false;
 };
 
@@ -181,6 +188,12 @@ std::unique_ptr<HsState> finish_hyperscan(std::unique_ptr<detail::HyperscanPrefi
   auto st = std::make_unique<HsState>();
   st->prefilter = std::move(prefilter);
   st->rejected = std::move(rejected);
+  st->exact.resize(regexes.size());
+  for (size_t i = 0; i < regexes.size(); ++i) st->exact[i] = detail::same_in_both_engines(regexes[i]);
+  const std::vector<uint32_t>& approximate = st->prefilter->approximate();
+  for (const auto* inexact : {&approximate, &std::as_const(st->rejected)})
+    for (uint32_t ix : *inexact)
+      if (ix < st->exact.size()) st->exact[ix] = 0;
   if (st->rejected.empty()) return st;
   RE2::Options opts = quiet_options();
   opts.set_max_mem(64 << 20);
@@ -216,7 +229,8 @@ std::unique_ptr<HsState> load_hyperscan(const std::string& dir,
   const auto [path, key] = cache_file(dir, regexes);
   auto cached = detail::read_cache(path, key);
   if (!cached) return nullptr;
-  auto prefilter = detail::HyperscanPrefilter::deserialize(cached->db, regexes.size());
+  auto prefilter = detail::HyperscanPrefilter::deserialize(cached->db, regexes.size(),
+                                                           std::move(cached->approximate));
   if (!prefilter) return nullptr;
   auto st = finish_hyperscan(std::move(prefilter), std::move(cached->rejected), regexes);
   if (st) st->from_cache = true;
@@ -226,7 +240,7 @@ std::unique_ptr<HsState> load_hyperscan(const std::string& dir,
 // Stores a freshly built database in `dir`; a directory that cannot be written is skipped.
 void save_hyperscan(const std::string& dir, const std::vector<std::string>& regexes,
                     const HsState& st) {
-  detail::CachedDb db{st.prefilter->serialize(), st.rejected};
+  detail::CachedDb db{st.prefilter->serialize(), st.rejected, st.prefilter->approximate()};
   if (db.db.empty()) return;
   const auto [path, key] = cache_file(dir, regexes);
   (void)detail::write_cache(path, key, db);
@@ -269,9 +283,10 @@ struct Matcher::Impl {
   bool match_one(const formats::Record& r, const formats::Chunk* chunk, const HsState* hs,
                  MatchScratch::Impl& sc, HitSink& sink) const;
   // Confirms the sorted candidate signals of one record and pushes its hits; the markers
-  // among them (last, by index) are only reported: true when there was one.
+  // among them (last, by index) are only reported: true when there was one. `exact` is
+  // HsState::exact when Hyperscan found the candidates, else null.
   bool emit(const formats::Record& r, const formats::Chunk* chunk, std::span<const int> sorted,
-            MatchScratch::Impl& sc, HitSink& sink) const;
+            MatchScratch::Impl& sc, HitSink& sink, const std::vector<uint8_t>* exact) const;
   // The candidate signals of one message, sorted, into sc.set_hits.
   void candidates_of(std::string_view message, const HsState* hs, MatchScratch::Impl& sc) const;
   void scan_slice(const HsState& hs, MatchScratch::Impl& sc) const;
@@ -433,12 +448,13 @@ bool Matcher::Impl::match_one(const formats::Record& r, const formats::Chunk* ch
                               const HsState* hs, MatchScratch::Impl& sc, HitSink& sink) const {
   if (r.message.empty()) return false;
   candidates_of(matchable(r.message, sc.utf8), hs, sc);
-  return !sc.set_hits.empty() && emit(r, chunk, sc.set_hits, sc, sink);
+  const bool scanned = hs && detail::is_ascii(r.message);  // as candidates_of decides
+  return !sc.set_hits.empty() && emit(r, chunk, sc.set_hits, sc, sink, scanned ? &hs->exact : nullptr);
 }
 
 bool Matcher::Impl::emit(const formats::Record& r, const formats::Chunk* chunk,
-                         std::span<const int> sorted, MatchScratch::Impl& sc,
-                         HitSink& sink) const {
+                         std::span<const int> sorted, MatchScratch::Impl& sc, HitSink& sink,
+                         const std::vector<uint8_t>* exact) const {
   // A rule's signals have adjacent set indices: emit one hit per rule with every signal that
   // confirmed in signal_mask, and the captures of the first.
   const std::string_view msg = matchable(r.message, sc.utf8);
@@ -451,16 +467,18 @@ bool Matcher::Impl::emit(const formats::Record& r, const formats::Chunk* chunk,
       break;
     }
     const auto& s = signals[static_cast<size_t>(ix)];
+    const bool matched = exact && (*exact)[static_cast<size_t>(ix)];
     if (pending && s.rule != hit.rule) {
       sink.on_hit(hit);
       pending = false;
     }
     if (!selectors_pass(s, r)) continue;
     if (pending) {  // a further signal of the same rule: only its bit is needed
-      if (confirm(s, msg, sc, /*want_captures=*/false)) hit.signal_mask |= signal_bit(s.index);
+      if (confirm(s, msg, sc, /*want_captures=*/false, matched))
+        hit.signal_mask |= signal_bit(s.index);
       continue;
     }
-    if (!confirm(s, msg, sc, /*want_captures=*/false)) continue;
+    if (!confirm(s, msg, sc, /*want_captures=*/false, matched)) continue;
     lazy.reset(s, msg, r.message);
     hit = Hit{};
     hit.rule = s.rule;
@@ -552,7 +570,9 @@ void Matcher::Impl::match_batch_hs(const HsState& hs, const formats::RecordBatch
     size_t e = b;
     for (; e < sc.candidates.size() && sc.candidates[e].message == rec; ++e)
       sorted.push_back(static_cast<int>(sc.candidates[e].signal));
-    if (emit(records[rec], batch.chunk, sorted, sc, sink) && marked) (*marked)[rec] = 1;
+    // An ASCII message went to Hyperscan; the others to the RE2::Set (add_checked).
+    const std::vector<uint8_t>* exact = detail::is_ascii(records[rec].message) ? &hs.exact : nullptr;
+    if (emit(records[rec], batch.chunk, sorted, sc, sink, exact) && marked) (*marked)[rec] = 1;
     b = e;
   }
 }

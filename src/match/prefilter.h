@@ -29,8 +29,22 @@ struct Candidate {
 bool is_ascii(std::string_view s);
 
 // RE2 syntax the way Hyperscan's parser takes it, for text of '\n'-joined messages: \A -> ^,
-// \z -> $ (outside classes and \Q...\E). Everything else is shared syntax.
+// \z -> $ (outside classes and \Q...\E), and \s and \S as RE2's classes ([\t\n\f\r ] and its
+// complement: Hyperscan's \s also takes \v, so its \S would miss a \v RE2's takes). Everything
+// else is shared syntax.
 std::string to_hyperscan_syntax(std::string_view re2);
+
+// Whether a match Hyperscan reports for `re2` (an exactly compiled regex, not a prefilter
+// approximation) in '\n'-joined ASCII messages is a match RE2 finds in the message it ends in.
+// True only for a conservative subset of the syntax where every piece means the same in both
+// engines (as to_hyperscan_syntax() writes it) and never takes '\n', so that no match crosses
+// from one message into the next: printable ASCII literals and escaped punctuation, `.`, \d,
+// \w, \S, \t, \b, classes of those and of digit or letter ranges, negated classes that hold \n
+// or \s, groups ((?:, (?P<name>, plain), (?i) at the start or as (?i:, alternation, and the
+// quantifiers ? * + {m} {m,} {m,n} (lazy or not). Anchors, \s, other negated classes, \W \D,
+// other escapes and flags, and every other byte make it false: such regexes are confirmed by
+// RE2.
+bool same_in_both_engines(std::string_view re2);
 
 // Per-thread Hyperscan scratch space, grown on demand for the database it is used with.
 class HsScratch {
@@ -56,6 +70,9 @@ class HyperscanPrefilter {
   // takes none of them (then `rejected` lists every index).
   static std::unique_ptr<HyperscanPrefilter> build(const std::vector<std::string>& regexes,
                                                    std::vector<uint32_t>* rejected);
+
+  // The regexes (by index, ascending) compiled as a prefilter approximation, not as written.
+  const std::vector<uint32_t>& approximate() const { return approximate_; }
   ~HyperscanPrefilter();
   HyperscanPrefilter(const HyperscanPrefilter&) = delete;
   HyperscanPrefilter& operator=(const HyperscanPrefilter&) = delete;
@@ -74,10 +91,12 @@ class HyperscanPrefilter {
   // The compiled database as bytes (hs_serialize_database), for the on-disk cache; empty when
   // Hyperscan cannot serialize it.
   std::string serialize() const;
-  // A prefilter from serialize()'s bytes for `signal_count` signals; null when the bytes are
-  // not a database this Hyperscan can run on this machine (other version or platform, damage).
+  // A prefilter from serialize()'s bytes for `signal_count` signals, with the approximate()
+  // list it was built with; null when the bytes are not a database this Hyperscan can run on
+  // this machine (other version or platform, damage).
   static std::unique_ptr<HyperscanPrefilter> deserialize(std::string_view bytes,
-                                                         size_t signal_count);
+                                                         size_t signal_count,
+                                                         std::vector<uint32_t> approximate);
   // What a serialized database depends on besides its regexes: the Hyperscan version and the
   // platform (CPU features, tuning) it compiles for. Empty without Hyperscan.
   static std::string build_environment();
@@ -85,9 +104,11 @@ class HyperscanPrefilter {
   struct Db;
 
  private:
-  HyperscanPrefilter(std::unique_ptr<Db> db, size_t signal_count);
+  HyperscanPrefilter(std::unique_ptr<Db> db, size_t signal_count,
+                     std::vector<uint32_t> approximate);
   std::unique_ptr<Db> db_;
   size_t signal_count_ = 0;
+  std::vector<uint32_t> approximate_;
 };
 
 }  // namespace kdx::match::detail

@@ -35,10 +35,66 @@ bool is_ascii(std::string_view s) {
   return acc < 0x80;
 }
 
+namespace {
+
+// RE2's \s, spelled out for a class: Hyperscan's \s also takes \v (PCRE's), so its \S lacks it.
+constexpr std::string_view kRe2Space = "\\t\\n\\f\\r ";
+
+// The class at re[at] == '[' in Hyperscan's syntax, appended to `out`; returns the index of
+// its closing ']'. \s becomes RE2's members; \S in a class that is not negated becomes an
+// alternative, "[a\S]" -> "(?:[a]|[^\t\n\f\r ])". (\S in a negated class stays: there
+// Hyperscan's class is the wider one, which a prefilter may be.)
+size_t convert_class(std::string_view re, size_t at, std::string& out) {
+  size_t i = at + 1;
+  const bool negated = i < re.size() && re[i] == '^';
+  if (negated) ++i;
+  std::string body;
+  bool not_space = false;
+  for (bool first = true; i < re.size(); ++i, first = false) {
+    const char c = re[i];
+    if (c == ']' && !first) break;
+    if (c == '[' && i + 1 < re.size() && re[i + 1] == ':') {  // [:alpha:]
+      const size_t close = re.find(":]", i + 2);
+      if (close == std::string_view::npos) break;
+      body.append(re.substr(i, close + 2 - i));
+      i = close + 1;
+      continue;
+    }
+    if (c == '\\' && i + 1 < re.size()) {
+      const char e = re[++i];
+      if (e == 's') {
+        body += kRe2Space;
+      } else if (e == 'S' && !negated) {
+        not_space = true;
+      } else if ((e == 'x' || e == 'p' || e == 'P') && i + 1 < re.size() && re[i + 1] == '{') {
+        const size_t close = std::min(re.find('}', i), re.size() - 1);
+        body += '\\';
+        body.append(re.substr(i, close + 1 - i));
+        i = close;
+      } else {
+        body += '\\';
+        body += e;
+      }
+      continue;
+    }
+    body += c;
+  }
+  const std::string space_class = fmt::format("[^{}]", kRe2Space);
+  if (!not_space)
+    out += fmt::format("[{}{}]", negated ? "^" : "", body);
+  else if (body.empty())
+    out += space_class;
+  else
+    out += fmt::format("(?:[{}]|{})", body, space_class);
+  return i;
+}
+
+}  // namespace
+
 std::string to_hyperscan_syntax(std::string_view re) {
   std::string out;
   out.reserve(re.size());
-  bool in_class = false, quoted = false;
+  bool quoted = false;
   for (size_t i = 0; i < re.size(); ++i) {
     const char c = re[i];
     if (quoted) {  // \Q...\E: literal up to \E
@@ -47,28 +103,185 @@ std::string to_hyperscan_syntax(std::string_view re) {
       continue;
     }
     if (c == '\\' && i + 1 < re.size()) {
-      const char n = re[i + 1];
-      ++i;
-      if (!in_class && n == 'A') { out += '^'; continue; }
-      if (!in_class && n == 'z') { out += '$'; continue; }
-      if (n == 'Q') quoted = true;
-      out += c;
-      out += n;
+      const char n = re[++i];
+      switch (n) {
+        case 'A': out += '^'; break;
+        case 'z': out += '$'; break;
+        case 's': out += fmt::format("[{}]", kRe2Space); break;
+        case 'S': out += fmt::format("[^{}]", kRe2Space); break;
+        default:
+          if (n == 'Q') quoted = true;
+          out += c;
+          out += n;
+      }
       continue;
     }
-    if (in_class) {
-      if (c == ']') in_class = false;
-    } else if (c == '[') {
-      in_class = true;
-      out += c;
-      // A ']' right after '[' or '[^' is a member, not the end.
-      if (i + 1 < re.size() && re[i + 1] == '^') out += re[++i];
-      if (i + 1 < re.size() && re[i + 1] == ']') out += re[++i];
+    if (c == '[') {
+      i = convert_class(re, i, out);
       continue;
     }
     out += c;
   }
   return out;
+}
+
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
+bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+bool is_alnum(char c) { return is_digit(c) || is_lower(c) || is_upper(c); }
+bool is_printable(char c) { return c >= 0x20 && c <= 0x7e; }
+// Punctuation a backslash makes literal in both engines.
+bool is_punct(char c) { return is_printable(c) && c != ' ' && !is_alnum(c); }
+
+// A class body after '[' or '[^' up to its ']': literals, escaped punctuation, \d, \w, \t, \S
+// (as to_hyperscan_syntax() writes it), a range within digits, lower or upper letters, '-'
+// only first or last; \s and \n only in a negated class, which must hold one of them: else it
+// takes the '\n' between two messages. `i` ends past ']'.
+bool plain_class(std::string_view re, size_t& i, bool negated) {
+  const size_t first = i;
+  bool newline = false;
+  char prev = 0;  // the last single member, a range's possible start; 0 after a range or escape
+  while (i < re.size()) {
+    const char c = re[i];
+    if (c == ']' && i > first) {
+      ++i;
+      return !negated || newline;
+    }
+    if (c == '\\') {
+      if (i + 1 >= re.size()) return false;
+      const char e = re[i + 1];
+      const bool same = e == 'd' || e == 'w' || e == 't' || is_punct(e);
+      const bool allowed = negated ? e == 's' || e == 'n' : e == 'S';
+      if (!same && !allowed) return false;
+      newline |= e == 'n' || e == 's';
+      prev = 0;
+      i += 2;
+      continue;
+    }
+    if (c == '-') {
+      const bool edge = i == first || (i + 1 < re.size() && re[i + 1] == ']');
+      if (edge) {
+        prev = 0;
+        ++i;
+        continue;
+      }
+      if (i + 1 >= re.size() || !prev) return false;
+      const char to = re[i + 1];
+      const bool same_kind = (is_digit(prev) && is_digit(to)) ||
+                             (is_lower(prev) && is_lower(to)) || (is_upper(prev) && is_upper(to));
+      if (!same_kind || to < prev) return false;
+      prev = 0;
+      i += 2;
+      continue;
+    }
+    if (!is_printable(c) || c == '[' || c == ']') return false;
+    prev = c;
+    ++i;
+  }
+  return false;  // no closing ']'
+}
+
+// A counted repeat after '{': digits, optionally ',' and digits, then '}'. `i` ends past '}'.
+bool plain_repeat(std::string_view re, size_t& i) {
+  const size_t start = i;
+  while (i < re.size() && is_digit(re[i])) ++i;
+  if (i == start) return false;
+  if (i < re.size() && re[i] == ',') {
+    ++i;
+    while (i < re.size() && is_digit(re[i])) ++i;
+  }
+  if (i >= re.size() || re[i] != '}') return false;
+  ++i;
+  return true;
+}
+
+}  // namespace
+
+bool same_in_both_engines(std::string_view re) {
+  size_t i = 0;
+  if (re.starts_with("(?i)")) i = 4;
+  int depth = 0;
+  bool atom = false;  // whether a quantifier may follow
+  while (i < re.size()) {
+    const char c = re[i];
+    switch (c) {
+      case '\\': {
+        if (i + 1 >= re.size()) return false;
+        const char e = re[i + 1];
+        if (e != 'd' && e != 'w' && e != 'S' && e != 't' && e != 'b' && !is_punct(e))
+          return false;
+        atom = e != 'b';
+        i += 2;
+        continue;
+      }
+      case '[': {
+        ++i;
+        const bool negated = i < re.size() && re[i] == '^';
+        if (negated) ++i;
+        if (!plain_class(re, i, negated)) return false;
+        atom = true;
+        continue;
+      }
+      case '(':
+        if (re.substr(i).starts_with("(?:")) {
+          i += 3;
+        } else if (re.substr(i).starts_with("(?i:")) {
+          i += 4;
+        } else if (re.substr(i).starts_with("(?P<")) {
+          i += 4;
+          while (i < re.size() && (is_alnum(re[i]) || re[i] == '_')) ++i;
+          if (i >= re.size() || re[i] != '>') return false;
+          ++i;
+        } else if (i + 1 < re.size() && re[i + 1] != '?') {
+          ++i;
+        } else {
+          return false;
+        }
+        ++depth;
+        atom = false;
+        continue;
+      case ')':
+        if (--depth < 0) return false;
+        atom = true;
+        ++i;
+        continue;
+      case '|':
+        atom = false;
+        ++i;
+        continue;
+      case '?':
+      case '*':
+      case '+':
+      case '{':
+        if (!atom) return false;
+        if (c == '{') {
+          ++i;
+          if (!plain_repeat(re, i)) return false;
+        } else {
+          ++i;
+        }
+        if (i < re.size() && re[i] == '?') ++i;  // lazy
+        atom = false;  // no quantifier on a quantifier
+        continue;
+      case '.':
+        atom = true;
+        ++i;
+        continue;
+      case '^':
+      case '$':
+      case ']':
+      case '}':
+        return false;
+      default:
+        if (!is_printable(c)) return false;
+        atom = true;
+        ++i;
+        continue;
+    }
+  }
+  return depth == 0;
 }
 
 #if KDX_HAVE_HYPERSCAN
@@ -146,8 +359,9 @@ HsScratch::~HsScratch() = default;
 HsScratch::HsScratch(HsScratch&&) noexcept = default;
 HsScratch& HsScratch::operator=(HsScratch&&) noexcept = default;
 
-HyperscanPrefilter::HyperscanPrefilter(std::unique_ptr<Db> db, size_t signal_count)
-    : db_(std::move(db)), signal_count_(signal_count) {}
+HyperscanPrefilter::HyperscanPrefilter(std::unique_ptr<Db> db, size_t signal_count,
+                                       std::vector<uint32_t> approximate)
+    : db_(std::move(db)), signal_count_(signal_count), approximate_(std::move(approximate)) {}
 HyperscanPrefilter::~HyperscanPrefilter() = default;
 
 std::unique_ptr<HyperscanPrefilter> HyperscanPrefilter::build(
@@ -178,8 +392,11 @@ std::unique_ptr<HyperscanPrefilter> HyperscanPrefilter::build(
       auto holder = std::make_unique<Db>();
       holder->db = db;
       std::sort(rejected->begin(), rejected->end());
+      std::vector<uint32_t> approximate;
+      for (size_t k = 0; k < ids.size(); ++k)
+        if (flags[k] & HS_FLAG_PREFILTER) approximate.push_back(ids[k]);
       return std::unique_ptr<HyperscanPrefilter>(
-          new HyperscanPrefilter(std::move(holder), regexes.size()));
+          new HyperscanPrefilter(std::move(holder), regexes.size(), std::move(approximate)));
     }
     const int bad = err->expression;
     hs_free_compile_error(err);
@@ -244,8 +461,8 @@ std::string HyperscanPrefilter::serialize() const {
   return out;
 }
 
-std::unique_ptr<HyperscanPrefilter> HyperscanPrefilter::deserialize(std::string_view bytes,
-                                                                    size_t signal_count) {
+std::unique_ptr<HyperscanPrefilter> HyperscanPrefilter::deserialize(
+    std::string_view bytes, size_t signal_count, std::vector<uint32_t> approximate) {
   // Hyperscan checks the magic, version, platform and the bytecode's CRC itself.
   hs_database_t* db = nullptr;
   if (bytes.empty() ||
@@ -254,7 +471,7 @@ std::unique_ptr<HyperscanPrefilter> HyperscanPrefilter::deserialize(std::string_
   auto holder = std::make_unique<Db>();
   holder->db = db;
   return std::unique_ptr<HyperscanPrefilter>(
-      new HyperscanPrefilter(std::move(holder), signal_count));
+      new HyperscanPrefilter(std::move(holder), signal_count, std::move(approximate)));
 }
 
 std::string HyperscanPrefilter::build_environment() {
@@ -274,8 +491,9 @@ HsScratch::~HsScratch() = default;
 HsScratch::HsScratch(HsScratch&&) noexcept = default;
 HsScratch& HsScratch::operator=(HsScratch&&) noexcept = default;
 
-HyperscanPrefilter::HyperscanPrefilter(std::unique_ptr<Db> db, size_t signal_count)
-    : db_(std::move(db)), signal_count_(signal_count) {}
+HyperscanPrefilter::HyperscanPrefilter(std::unique_ptr<Db> db, size_t signal_count,
+                                       std::vector<uint32_t> approximate)
+    : db_(std::move(db)), signal_count_(signal_count), approximate_(std::move(approximate)) {}
 HyperscanPrefilter::~HyperscanPrefilter() = default;
 
 std::unique_ptr<HyperscanPrefilter> HyperscanPrefilter::build(
@@ -289,7 +507,8 @@ void HyperscanPrefilter::scan(std::string_view, std::span<const uint32_t>, uint3
 void HyperscanPrefilter::scan_ends(std::string_view, HsScratch&, std::vector<uint32_t>&) const {}
 
 std::string HyperscanPrefilter::serialize() const { return {}; }
-std::unique_ptr<HyperscanPrefilter> HyperscanPrefilter::deserialize(std::string_view, size_t) {
+std::unique_ptr<HyperscanPrefilter> HyperscanPrefilter::deserialize(std::string_view, size_t,
+                                                                    std::vector<uint32_t>) {
   return nullptr;
 }
 std::string HyperscanPrefilter::build_environment() { return {}; }

@@ -4,6 +4,7 @@
 // the edge cases of scanning many messages at once (anchors, matches across messages, non-ASCII
 // text, arena-built messages, slices).
 #include <gtest/gtest.h>
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <cstring>
@@ -83,6 +84,53 @@ TEST(HyperscanSyntax, AnchorsOfTheWholeTextBecomeLineAnchors) {
   EXPECT_EQ(detail::to_hyperscan_syntax(R"([^]z]\A)"), R"([^]z]^)");
   EXPECT_EQ(detail::to_hyperscan_syntax(R"(\Q\A\z\E\z)"), R"(\Q\A\z\E$)");
   EXPECT_EQ(detail::to_hyperscan_syntax(R"(a\\z(?P<n>\d+))"), R"(a\\z(?P<n>\d+))");
+}
+
+// Hyperscan's \s also takes \v (PCRE's), so its \S would miss a \v that RE2's \S takes: a
+// message RE2 hits that the prefilter never offers. Both are written as RE2's classes.
+TEST(HyperscanSyntax, SpaceClassesAreRe2s) {
+  EXPECT_EQ(detail::to_hyperscan_syntax(R"(a\sb)"), R"(a[\t\n\f\r ]b)");
+  EXPECT_EQ(detail::to_hyperscan_syntax(R"(a\S+b)"), R"(a[^\t\n\f\r ]+b)");
+  EXPECT_EQ(detail::to_hyperscan_syntax(R"([a\s-])"), R"([a\t\n\f\r -])");
+  EXPECT_EQ(detail::to_hyperscan_syntax(R"([^\s"\\]+)"), R"([^\t\n\f\r "\\]+)");
+  EXPECT_EQ(detail::to_hyperscan_syntax(R"([\w.\S]?)"), R"((?:[\w.]|[^\t\n\f\r ])?)");
+  EXPECT_EQ(detail::to_hyperscan_syntax(R"([\S])"), R"([^\t\n\f\r ])");
+  EXPECT_EQ(detail::to_hyperscan_syntax(R"([^a\S])"), R"([^a\S])");  // wider: a prefilter may be
+  EXPECT_EQ(detail::to_hyperscan_syntax(R"([[:alpha:]\s]\S)"), R"([[:alpha:]\t\n\f\r ][^\t\n\f\r ])");
+  EXPECT_EQ(detail::to_hyperscan_syntax(R"([]\s]\Q\s\E\s)"), R"([]\t\n\f\r ]\Q\s\E[\t\n\f\r ])");
+  EXPECT_EQ(detail::to_hyperscan_syntax(R"([\x{41}\s]\\s)"), R"([\x{41}\t\n\f\r ]\\s)");
+  for (const char* re : {R"(a\sb)", R"(a\S+b)", R"([\w.\S]?c)", R"([^\s"\\]+)"}) {
+    const RE2 mine(detail::to_hyperscan_syntax(re)), theirs(re);
+    for (const char* text : {"a\vb", "a b", "a\nb", "\"x\"", "a.\vc"})
+      EXPECT_EQ(RE2::PartialMatch(text, mine), RE2::PartialMatch(text, theirs)) << re;
+  }
+}
+
+// Which regexes a Hyperscan match needs no RE2 confirmation for (HsState::exact).
+TEST(HyperscanSyntax, SameInBothEnginesOnlyWhereNoMatchCanCrossAMessage) {
+  for (const char* re : {
+           R"(\d+/\d+ nodes are available)",
+           R"(exceeded quota: (?P<quota>[\w.-]+), requested: (?P<requested>\S+?))",
+           R"((?i)back-off (?:\S+ )?restarting failed container)",
+           R"(dial tcp (?P<server>[^\s:]+:(?:6443|6444)): (?:refused|i/o timeout))",
+           R"(error: (?P<e>[^"\\\n]+) at \S+ line \d{1,5})",
+           R"(x(?i:y)[0-9a-fA-F]{12}\b.*?done|a\.b\(c\)\t\"'#<>=,;~)",
+           R"(plain(group)(?P<n_1>z)*?)",
+       })
+    EXPECT_TRUE(detail::same_in_both_engines(re)) << re;
+  for (const char* re : {
+           R"(^panic: boom)",          // ^ and $ meet '\n' inside a message
+           R"(fatal$)",
+           R"(\Afatal)",
+           R"(alpha\s+beta)",          // \s takes the '\n' between two messages
+           R"(gamma[^x]delta)",        // so does a negated class without \n or \s
+           R"(a\Wb)", R"(a\Db)", R"(a\nb)", R"(a\x41)", R"(a\pLb)", R"(\Bx)", R"(a[\s]b)",
+           R"([^a\S]b)",               // kept as Hyperscan's, wider than RE2's
+           R"(x(?s).y)", R"(x(?i)y)", R"((?U)x+)", R"((?=x)y)",
+           R"([a-Z])", R"([!-~]x)", R"([a-\d])", R"([[:alpha:]]x)",  // ranges: letters, digits
+           R"(a{,3})", R"(a{2)", R"(a**)", R"(*a)", R"(a)b)", R"((ab)", "caf\xc3\xa9", "a\x01b",
+       })
+    EXPECT_FALSE(detail::same_in_both_engines(re)) << re;
 }
 
 TEST(HyperscanSyntax, AsciiCheck) {
@@ -228,9 +276,16 @@ severity: low
 kind: symptom
 signals:
   - regex: '\bOOMKilled\b'
+---
+id: edge.vt
+title: t
+severity: low
+kind: symptom
+signals:
+  - regex: 'server (?P<name>\S+) refused'
 )y";
 
-// The edge cases' messages, one record each, lines 1..16.
+// The edge cases' messages, one record each, lines 1..18.
 formats::RecordBatch edge_batch() {
   formats::RecordBatch batch;
   static const std::vector<std::string> texts = {  // records borrow from them
@@ -250,6 +305,8 @@ formats::RecordBatch edge_batch() {
       "\xff\xfe binary OOMKilled junk",  // invalid UTF-8 around a word
       "quiet please",
       "",
+      "server a\vb refused",     // RE2's \S takes \v: Hyperscan's must too
+      "first line\npanic: boom",  // ^ and $ of a message, not of its lines
   };
   for (size_t i = 0; i < texts.size(); ++i)
     batch.records.push_back(test::record(texts[i], SourceKind::log, i + 1));
@@ -267,7 +324,8 @@ const Lines kEdgeHits = {
     ":11 edge.fold s0 m3",              ":12 edge.empty s0 m1",
     ":12 edge.fold s0 m3",              ":13 edge.empty s0 m1",
     ":13 edge.word s0 m1",              ":14 edge.empty s0 m1",
-    ":14 edge.word s0 m1",
+    ":14 edge.word s0 m1",              ":17 edge.empty s0 m1",
+    ":17 edge.vt s0 m1 name=a\vb",      ":18 edge.empty s0 m1",
 };
 
 TEST(Engines, EdgeCasesOfScanningManyMessagesAtOnce) {

@@ -68,13 +68,14 @@ TEST(HsCacheFile, RoundTripAndEveryKindOfDamageIsAMiss) {
   EXPECT_EQ(path, fmt::format("{}/hs-{:016x}.db", dir.path("sub"), detail::cache_hash(key)));
   EXPECT_FALSE(detail::read_cache(path, key));  // missing
 
-  ASSERT_TRUE(detail::write_cache(path, key, {"database bytes", {1, 7}}));
+  ASSERT_TRUE(detail::write_cache(path, key, {"database bytes", {1, 7}, {3}}));
   const std::string name = path.substr(path.rfind('/') + 1);
   EXPECT_EQ(dir.list(), (std::vector<std::string>{"sub", "sub/" + name}));
   auto back = detail::read_cache(path, key);
   ASSERT_TRUE(back);
   EXPECT_EQ(back->db, "database bytes");
   EXPECT_EQ(back->rejected, (std::vector<uint32_t>{1, 7}));
+  EXPECT_EQ(back->approximate, (std::vector<uint32_t>{3}));
   EXPECT_FALSE(detail::read_cache(path, detail::cache_key("env 2\n", {"a+", "b(c)"})));
 
   const std::string good = test::read_file(path);
@@ -93,7 +94,7 @@ TEST(HsCacheFile, RoundTripAndEveryKindOfDamageIsAMiss) {
 TEST(HsCacheFile, AnUnwritableDirectoryIsSkipped) {
   test::TempDir dir;
   dir.write("file", "x");
-  EXPECT_FALSE(detail::write_cache(dir.path("file/sub/hs-1.db"), "k", {"db", {}}));
+  EXPECT_FALSE(detail::write_cache(dir.path("file/sub/hs-1.db"), "k", {"db", {}, {}}));
   EXPECT_EQ(dir.list(), std::vector<std::string>{"file"});
 }
 
