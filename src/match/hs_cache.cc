@@ -18,9 +18,9 @@ namespace kdx::match::detail {
 namespace {
 
 constexpr std::string_view kMagic = "KDXHSDB2";
-// Bump when what the key does not capture changes: the compile flags, the syntax conversion,
-// the file layout.
-constexpr std::string_view kFormat = "kdx-hs-cache 2\n";
+// Bump when what the key does not capture changes: the compile flags, the file layout. (The
+// Matcher keys a database by its regexes as converted for Hyperscan.)
+constexpr std::string_view kFormat = "kdx-hs-cache 3\n";
 constexpr size_t kMaxCacheBytes = size_t{1} << 30;  // a larger file is no cache of ours
 
 uint64_t mix(uint64_t x) {  // splitmix64's finalizer

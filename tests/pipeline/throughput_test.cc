@@ -186,10 +186,11 @@ TEST_F(Throughput, TheSparseTextSplitGivesTheFullSplitsReportAndCounts) {
 }
 
 // A message is not its line where a carriage return ends the line or a byte is past ASCII
-// (Hyperscan would read such bytes otherwise than RE2): the sparse split must keep those
-// records whatever the whole-chunk scan says. Here the scan finds neither hit (and no marker
-// word makes them hot).
-TEST(SparseText, KeepsTheRecordsWithACarriageReturnOrABytePastAscii) {
+// (Hyperscan would read such bytes otherwise than RE2), and a record of several lines is read
+// whole (a negated class takes its '\n', which Hyperscan's never does): the sparse split must
+// keep those records whatever the whole-chunk scan says. Here the scan finds none of the hits
+// (and no marker word makes them hot).
+TEST(SparseText, KeepsTheRecordsWithACarriageReturnABytePastAsciiOrSeveralLines) {
   if (!match::hyperscan_available()) GTEST_SKIP() << "built without Hyperscan";
   const rules::RuleSet rules = test::rules_from_yaml(R"y(id: t.tail
 title: t
@@ -204,6 +205,13 @@ severity: high
 kind: symptom
 signals:
   - regex: 'directory [‘'']/(?P<dir>[^’'']+)[’'']: off limits'
+---
+id: t.trace
+title: t
+severity: high
+kind: symptom
+signals:
+  - regex: 'ledger [^#]+at Ledger\.flush'
 )y");
   auto m = compile_matcher(rules, match::Engine::hyperscan);
   ASSERT_TRUE(m) << m.error().message;
@@ -213,6 +221,7 @@ signals:
     text += fmt::format("worker {} ok\n", i);
     if (i == 1000) text += "disk sda full\r\n";
     if (i == 2000) text += "mkdir: directory \xe2\x80\x98/data\xe2\x80\x99: off limits\n";
+    if (i == 2500) text += "ledger write stalled\n\tat Ledger.flush(Ledger.java:12)\n";
   }
   dir.write("app.log", text);
   auto ids = [&](bool sparse) {
@@ -224,7 +233,7 @@ signals:
       out.push_back(fmt::format("{} {}", f.id, f.count));
     return out;
   };
-  const std::vector<std::string> expected = {"t.quote 1", "t.tail 1"};
+  const std::vector<std::string> expected = {"t.quote 1", "t.tail 1", "t.trace 1"};
   EXPECT_EQ(ids(false), expected);
   EXPECT_EQ(ids(true), expected);
 }
