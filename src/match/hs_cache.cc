@@ -1,6 +1,7 @@
 // The cache file: "KDXHSDB2", then length-prefixed (u64) key, the rejected and the approximate
-// indices (u32 each, count-prefixed) and the database, then a u64 hash of everything before it. Integers are in
-// the machine's byte order: the key names the platform, so a file is only read where it fits.
+// indices (u32 each, count-prefixed) and the database, then a u64 hash of everything before
+// it. Integers are in the machine's byte order: the key names the platform, so a file is only
+// read where it fits.
 #include "match/hs_cache.h"
 
 #include <fcntl.h>

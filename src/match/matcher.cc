@@ -189,7 +189,8 @@ std::unique_ptr<HsState> finish_hyperscan(std::unique_ptr<detail::HyperscanPrefi
   st->prefilter = std::move(prefilter);
   st->rejected = std::move(rejected);
   st->exact.resize(regexes.size());
-  for (size_t i = 0; i < regexes.size(); ++i) st->exact[i] = detail::same_in_both_engines(regexes[i]);
+  for (size_t i = 0; i < regexes.size(); ++i)
+    st->exact[i] = detail::same_in_both_engines(regexes[i]);
   const std::vector<uint32_t>& approximate = st->prefilter->approximate();
   for (const auto* inexact : {&approximate, &std::as_const(st->rejected)})
     for (uint32_t ix : *inexact)
@@ -454,7 +455,8 @@ bool Matcher::Impl::match_one(const formats::Record& r, const formats::Chunk* ch
   if (r.message.empty()) return false;
   candidates_of(matchable(r.message, sc.utf8), hs, sc);
   const bool scanned = hs && detail::scannable(r.message);  // as candidates_of decides
-  return !sc.set_hits.empty() && emit(r, chunk, sc.set_hits, sc, sink, scanned ? &hs->exact : nullptr);
+  return !sc.set_hits.empty() &&
+         emit(r, chunk, sc.set_hits, sc, sink, scanned ? &hs->exact : nullptr);
 }
 
 bool Matcher::Impl::emit(const formats::Record& r, const formats::Chunk* chunk,

@@ -4,7 +4,8 @@
 // must be valid UTF-8 with no control character but '\n': a hostile log can neither corrupt
 // nor drive the terminal. With Hyperscan, kdx analyze's own matcher (with the miner's markers)
 // must give the same JSON whether text chunks are split sparsely (RunOptions::sparse_text) or
-// whole.
+// whole, and the same as that matcher on the RE2::Set (which confirms every hit with RE2,
+// where Hyperscan trusts its own matches of regexes both engines read alike).
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -26,6 +27,7 @@ struct Database {
   rules::RuleSet rules;
   std::unique_ptr<match::Matcher> matcher;
   std::unique_ptr<match::Matcher> marked;  // Hyperscan with the markers, when in the build
+  std::unique_ptr<match::Matcher> marked_re2;  // the same on the RE2::Set
 };
 
 const Database& database() {
@@ -42,6 +44,9 @@ const Database& database() {
       auto hs = pipeline::compile_matcher(d->rules, match::Engine::hyperscan);
       KDX_ASSERT(hs.has_value());
       d->marked = std::make_unique<match::Matcher>(std::move(*hs));
+      auto re2 = pipeline::compile_matcher(d->rules, match::Engine::re2_set);
+      KDX_ASSERT(re2.has_value());
+      d->marked_re2 = std::make_unique<match::Matcher>(std::move(*re2));
     }
     return d;
   }();
@@ -85,14 +90,16 @@ void fuzz_analyze(std::span<const uint8_t> data) {
   const std::string path = fmt::format("/proc/self/fd/{}", fd);
   analyze::Analysis a = pipeline::analyze_inputs({path}, *db.matcher, opts);
   if (db.marked) {
-    std::string json_of[2];
-    for (int sparse = 0; sparse < 2; ++sparse) {
-      opts.sparse_text = sparse == 1;
+    std::string json_of[3];  // Hyperscan whole, Hyperscan sparse, RE2::Set
+    for (int run = 0; run < 3; ++run) {
+      opts.sparse_text = run == 1;
       fmt::memory_buffer b;
-      report::render_json(pipeline::analyze_inputs({path}, *db.marked, opts), {}, b);
-      json_of[sparse] = fmt::to_string(b);
+      const match::Matcher& m = run < 2 ? *db.marked : *db.marked_re2;
+      report::render_json(pipeline::analyze_inputs({path}, m, opts), {}, b);
+      json_of[run] = fmt::to_string(b);
     }
     KDX_ASSERT(json_of[0] == json_of[1]);
+    KDX_ASSERT(json_of[0] == json_of[2]);
   }
   ::close(fd);
 

@@ -99,7 +99,8 @@ TEST(HyperscanSyntax, SpaceClassesAreRe2s) {
   EXPECT_EQ(detail::to_hyperscan_syntax(R"(x[^"]+y)"), R"(x[^"\n]+y)");  // no '\n' between two
   EXPECT_EQ(detail::to_hyperscan_syntax(R"([^\w.-][^-][^a\-][^\\-])"),
             R"([^\w.\-\n][^\-\n][^a\-\n][^\\\-\n])");  // a '-' last would start a range
-  EXPECT_EQ(detail::to_hyperscan_syntax(R"([[:alpha:]\s]\S)"), R"([[:alpha:]\t\n\f\r ][^\t\n\f\r ])");
+  EXPECT_EQ(detail::to_hyperscan_syntax(R"([[:alpha:]\s]\S)"),
+            R"([[:alpha:]\t\n\f\r ][^\t\n\f\r ])");
   EXPECT_EQ(detail::to_hyperscan_syntax(R"([]\s]\Q\s\E\s)"), R"([]\t\n\f\r ]\Q\s\E[\t\n\f\r ])");
   EXPECT_EQ(detail::to_hyperscan_syntax(R"([\x{41}\s]\\s)"), R"([\x{41}\t\n\f\r ]\\s)");
   for (const char* re : {R"(a\sb)", R"(a\S+b)", R"([\w.\S]?c)", R"([^\s"\\]+)"}) {
