@@ -73,13 +73,29 @@ enum class CaptureMode : uint8_t {
 class Collector final : public match::HitSink {
  public:
   explicit Collector(CaptureMode mode = CaptureMode::at_hit) : mode_(mode) {}
+  // Movable (map nodes, which recent_ points into, move along), not copyable.
+  Collector(Collector&&) = default;
+  Collector& operator=(Collector&&) = default;
+  Collector(const Collector&) = delete;
+  Collector& operator=(const Collector&) = delete;
+
   void on_hit(const match::Hit& hit) override;
   void merge(Collector&& other);  // order-independent
   const std::map<GroupKey, Group>& groups() const { return groups_; }
 
  private:
+  // The group of each rule's last hit (by rule index; null before one): a rule's hits come
+  // mostly from one resource at a time (a batch is one file), and building a key of five
+  // strings to look it up in the map was most of on_hit.
+  struct Recent {
+    const GroupKey* key = nullptr;
+    Group* group = nullptr;
+  };
+  Group& group_of(rules::RuleIx rule, const ResourceRef& resource);
+
   CaptureMode mode_;
   std::map<GroupKey, Group> groups_;
+  std::vector<Recent> recent_;
 };
 
 // Counts per record format, for the report's stats.

@@ -8,8 +8,8 @@ namespace {
 
 // Findings are per pod (its containers are one resource), else per unit on a node, else per
 // node, else per namespace.
-ResourceKey group_resource(const ResourceRef& r) {
-  ResourceKey k;
+ResourceRef group_resource(const ResourceRef& r) {
+  ResourceRef k;
   if (!r.pod.empty()) {
     k.ns = r.ns;
     k.pod = r.pod;
@@ -22,6 +22,11 @@ ResourceKey group_resource(const ResourceRef& r) {
     k.ns = r.ns;
   }
   return k;
+}
+
+bool same(const ResourceRef& a, const ResourceRef& b) {
+  return a.ns == b.ns && a.pod == b.pod && a.container == b.container && a.node == b.node &&
+         a.unit == b.unit;
 }
 
 auto evidence_order_key(const Evidence& e) {
@@ -52,10 +57,18 @@ bool evidence_before(const Evidence& a, const Evidence& b) {
   return evidence_order_key(a) < evidence_order_key(b);
 }
 
+Group& Collector::group_of(rules::RuleIx rule, const ResourceRef& resource) {
+  if (rule >= recent_.size()) recent_.resize(static_cast<size_t>(rule) + 1);
+  Recent& last = recent_[rule];
+  if (last.group && same(last.key->resource.ref(), resource)) return *last.group;
+  auto it = groups_.try_emplace(GroupKey{rule, ResourceKey::from(resource)}).first;
+  last = {&it->first, &it->second};
+  return it->second;
+}
+
 void Collector::on_hit(const match::Hit& hit) {
   const formats::Record& r = *hit.record;
-  GroupKey key{hit.rule, group_resource(r.res)};
-  Group& g = groups_[key];
+  Group& g = group_of(hit.rule, group_resource(r.res));
   g.signal_mask |= hit.signal_mask;
   g.count += r.repeat;
   g.kind_mask |= 1u << static_cast<unsigned>(r.kind);
@@ -99,6 +112,7 @@ void Collector::merge(Collector&& other) {
     for (const auto& c : og.containers) add_container(g.containers, c);
   }
   other.groups_.clear();
+  other.recent_.clear();  // it pointed into other.groups_
 }
 
 }  // namespace kdx::analyze

@@ -1,5 +1,6 @@
 #include "analyze/analyze.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <deque>
@@ -251,6 +252,70 @@ TEST_F(AnalyzeTest, MergeOrderDoesNotChangeTheResult) {
   // The first evidence is the smallest (file, line) among equal times.
   EXPECT_EQ(ax.findings[0].evidence[0].path, "bundle.tar.gz:logs/postgres.log");
   EXPECT_EQ(ax.findings[0].evidence[0].line, 90u);
+}
+
+// The collector remembers each rule's last group: hits of two rules on alternating resources
+// (pods, a unit, a bare node) land in the groups a fresh lookup gives, in one collector, after a
+// merge, and in the collector a merge emptied.
+TEST_F(AnalyzeTest, CollectorGroupsHitsByRuleAndResourceInAnyOrder) {
+  auto make = [](int from, int to) {
+    std::vector<Feed> feeds;
+    for (int i = from; i < to; ++i) {
+      Feed f{i % 3 ? "Back-off restarting failed container" : "Temporary failure in name resolution",
+             "db", i % 4 < 2 ? "postgres-0" : "postgres-1", i % 2 ? "pg" : "init",
+             "2025-11-20T09:12:01Z", 1, static_cast<uint64_t>(i + 1), 0};
+      if (i % 5 == 0) {
+        f.ns = f.pod = f.container = "";
+        f.node = "node-1";
+        f.unit = i % 10 ? "k3s" : "";
+      }
+      feeds.push_back(f);
+    }
+    return feeds;
+  };
+  // What a lookup of every hit gives: per rule and resource, how many.
+  auto expected = [&](const std::vector<Feed>& feeds) {
+    std::map<std::string, int> count;
+    for (const auto& f : feeds) {
+      const std::string rule = f.message[0] == 'B' ? "container.crashloop" : "docker.dns-resolution-failure";
+      const std::string res = !f.pod.empty()  ? f.ns + "/" + f.pod
+                              : !f.unit.empty() ? "unit " + f.unit + " on " + f.node
+                                                : "node " + f.node;
+      ++count[rule + " " + res];
+    }
+    std::vector<std::string> out;
+    for (const auto& [k, n] : count) out.push_back(fmt::format("{} x{}", k, n));
+    return out;
+  };
+  auto dump = [&](const Collector& c) {
+    std::vector<std::string> out;
+    for (const auto& [key, g] : c.groups()) {
+      const auto& r = key.resource;
+      const std::string res = !r.pod.empty()  ? r.ns + "/" + r.pod
+                              : !r.unit.empty() ? "unit " + r.unit + " on " + r.node
+                                                : "node " + r.node;
+      out.push_back(fmt::format("{} {} x{}", rules_[key.rule].id, res, g.count));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const auto first = make(0, 40), second = make(40, 80), later = make(80, 100);
+  std::vector<Feed> all = first;
+  all.insert(all.end(), second.begin(), second.end());
+  Collector one;
+  feed(one, all);
+  EXPECT_EQ(dump(one), expected(all));
+  EXPECT_EQ(dump(one).size(), 8u);  // two rules on two pods, a unit and a bare node
+  Collector a, b;
+  feed(a, first);
+  feed(b, second);
+  a.merge(std::move(b));
+  EXPECT_EQ(dump(a), expected(all));
+  all.insert(all.end(), later.begin(), later.end());
+  feed(a, later);
+  EXPECT_EQ(dump(a), expected(all));
+  feed(b, later);  // emptied by the merge: its remembered groups went with it
+  EXPECT_EQ(dump(b), expected(later));
 }
 
 TEST(FillPlaceholders, UnknownNamesStayVisible) {
