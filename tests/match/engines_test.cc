@@ -155,7 +155,7 @@ TEST(HyperscanSyntax, EveryEmbeddedRegexCompilesExactly) {
   ASSERT_TRUE(prefilter);
   EXPECT_EQ(rejected, std::vector<uint32_t>{});
   EXPECT_EQ(prefilter->approximate(), std::vector<uint32_t>{});
-  EXPECT_GT(same, regexes.size() * 3 / 4);  // most hits need no RE2 to confirm them
+  EXPECT_GT(same, regexes.size() * 9 / 10);  // most hits need no RE2 to confirm them (263)
 }
 
 TEST(HyperscanSyntax, AsciiCheck) {
