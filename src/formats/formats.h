@@ -122,9 +122,9 @@ enum class SplitMeta : uint8_t {
 // With `hot` (only for a chunk text_scannable() accepts, with SplitMeta::when_needed): the
 // sorted offsets, into chunk.bytes, of the last byte of every match a scanner found in the
 // chunk. Then only the records holding one (a record holds its lines and their newlines) are
-// kept, with those of several lines (text_scannable()), and those whose time and level are
-// read at once or that are cut (a caller may want them whatever they say); batch.left_out
-// counts the others. The records kept are exactly as without `hot`.
+// kept, with those whose time and level are read at once or that are cut (a caller may want
+// them whatever they say); batch.left_out counts the others. The records kept are exactly as
+// without `hot`.
 void split(const Chunk& chunk, RecordBatch& batch, Problems& problems,
            SplitMeta meta = SplitMeta::now, const std::vector<uint32_t>* hot = nullptr);
 
@@ -133,10 +133,9 @@ void split(const Chunk& chunk, RecordBatch& batch, Problems& problems,
 // unless it holds a carriage return (not part of a message at a line's end) or a byte past
 // ASCII (a frame is cut off; a matcher reads such bytes otherwise): their offsets (into
 // chunk.bytes, ascending) are appended to `special`. So a regex's match in any other message
-// of one line is a match at the same place in these bytes, with the same neighbours (a
-// newline or the edge): the ends of a whole-chunk scan, with `special`, are a split()'s `hot`
-// that keeps every record a scan of the messages would find (split() keeps the records of
-// several lines whatever the scan found: a matcher reads their lines together).
+// is a match at the same place in these bytes, with the same neighbours (a newline or the
+// edge): the ends of a whole-chunk scan, with `special`, are a split()'s `hot` that keeps
+// every record a scan of the messages would find.
 std::string_view text_scannable(const Chunk& chunk, std::vector<uint32_t>& special);
 
 // Reads what split() deferred (r.deferred), as SplitMeta::now would have; `year_hint` is the

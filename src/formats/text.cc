@@ -178,7 +178,7 @@ void split_text(const SplitInput& in, RecordBatch& batch, Problems& problems) {
         first = l.text;
         break;
       case TextJoiner::Role::join:
-        hot = true;  // a record of several lines is kept: a scan of its lines apart may miss it
+        hot |= line_hot;
         end = l.begin + l.text.size();
         break;
     }

@@ -76,7 +76,7 @@ enum class Engine : uint8_t {
   automatic,  // Hyperscan when kdx was built with it, compiled by the first batch after 32 MiB
               // of messages went through the RE2::Set (small inputs never wait for it)
   re2_set,    // an RE2::Set over every signal, once per record
-  hyperscan,  // Hyperscan over each batch's one-line ASCII messages at once; the rest as re2_set
+  hyperscan,  // Hyperscan over each batch's ASCII messages at once; the rest as re2_set
 };
 std::string_view engine_name(Engine e);  // "re2-set", "hyperscan"
 
@@ -126,10 +126,9 @@ class Matcher {
              std::vector<uint8_t>* marked = nullptr) const;
   // For split()'s sparse mode (formats::text_scannable): the offset, into `text`, of the last
   // byte of every match of every signal and marker in `text` scanned as one piece, sorted,
-  // each once, appended to `ends`. A superset of what match() finds in any one-line ASCII
-  // message that stands in `text` with the same neighbours (bytes past ASCII are scanned as
-  // bytes, and a negated class never takes a '\n': a message holding either must go to
-  // match() whatever this says). False (and `ends` untouched) when
+  // each once, appended to `ends`. A superset of what match() finds in any ASCII message that stands
+  // in `text` with the same neighbours (bytes past ASCII are scanned as bytes: a message
+  // holding one must go to match() whatever this says). False (and `ends` untouched) when
   // this matcher cannot answer for all its regexes at once: Hyperscan not in use (yet), or
   // regexes only the RE2::Set runs.
   bool scan_text(std::string_view text, MatchScratch& scratch, std::vector<uint32_t>& ends) const;

@@ -173,7 +173,7 @@ struct HsState {
   std::vector<uint32_t> rejected;     // signals Hyperscan did not take (for the cache)
   std::unique_ptr<RE2::Set> residual;
   std::vector<int> residual_signals;  // residual index -> set index
-  // Per set index: whether a Hyperscan match of that regex in a scannable message is one RE2
+  // Per set index: whether a Hyperscan match of that regex in an ASCII message is one RE2
   // finds there too (compiled as written, and detail::same_in_both_engines). Confirming such a
   // candidate cost a fifth of a run (RE2's DFA, cold, on every hit line) and decided nothing.
   std::vector<uint8_t> exact;
@@ -263,7 +263,7 @@ struct Matcher::Impl {
   std::vector<CompiledSignal> signals;         // set index -> signal
   std::vector<std::string> markers;            // set index signals.size() + k -> marker k
   std::vector<std::vector<size_t>> by_rule;    // rule -> set indices of its signals
-  std::unique_ptr<RE2::Set> set;               // every signal: unscannable messages, re2_set
+  std::unique_ptr<RE2::Set> set;               // every signal: non-ASCII messages, re2_set
   std::vector<std::string> regexes;            // set index -> regex (signals, then markers)
   // Hyperscan, once built (at compile() for Engine::hyperscan, by the first batch past
   // kLazyHyperscanBytes for automatic); read-only from then on. Until then the RE2::Set works.
@@ -432,7 +432,7 @@ void Matcher::Impl::candidates_of(std::string_view message, const HsState* hs,
                                   MatchScratch::Impl& sc) const {
   sc.set_hits.clear();
   re2::StringPiece text(message.data(), message.size());
-  if (!hs || !detail::scannable(message)) {
+  if (!hs || !detail::is_ascii(message)) {
     set->Match(text, &sc.set_hits);
   } else {
     sc.candidates.clear();
@@ -454,7 +454,7 @@ bool Matcher::Impl::match_one(const formats::Record& r, const formats::Chunk* ch
                               const HsState* hs, MatchScratch::Impl& sc, HitSink& sink) const {
   if (r.message.empty()) return false;
   candidates_of(matchable(r.message, sc.utf8), hs, sc);
-  const bool scanned = hs && detail::scannable(r.message);  // as candidates_of decides
+  const bool scanned = hs && detail::is_ascii(r.message);  // as candidates_of decides
   return !sc.set_hits.empty() &&
          emit(r, chunk, sc.set_hits, sc, sink, scanned ? &hs->exact : nullptr);
 }
@@ -513,8 +513,8 @@ void Matcher::Impl::scan_slice(const HsState& hs, MatchScratch::Impl& sc) const 
   sc.records.clear();
 }
 
-// Hyperscan scans the batch's scannable messages (ASCII, one line) a slice at a time; the
-// others (and Hyperscan's leftover signals) go through RE2::Sets. Candidates are then confirmed per
+// Hyperscan scans the batch's ASCII messages a slice at a time; messages with other bytes
+// (and Hyperscan's leftover signals) go through RE2::Sets. Candidates are then confirmed per
 // record, in record order.
 void Matcher::Impl::match_batch_hs(const HsState& hs, const formats::RecordBatch& batch,
                                    MatchScratch::Impl& sc, HitSink& sink,
@@ -530,30 +530,28 @@ void Matcher::Impl::match_batch_hs(const HsState& hs, const formats::RecordBatch
     sc.text.append(m);
     sc.text.push_back('\n');
   };
-  // Adds message i to the slice, or (not scannable: a byte past ASCII or a line break; or for
-  // the leftover signals) asks RE2.
+  // Adds message i to the slice, or (not ASCII, or for the leftover signals) asks RE2.
   auto add_checked = [&](uint32_t i, std::string_view m) {
-    const bool scan = detail::scannable(m);
-    const std::string_view mm = scan ? m : matchable(m, sc.utf8);
+    const bool ascii = detail::is_ascii(m);
+    const std::string_view mm = ascii ? m : matchable(m, sc.utf8);
     re2::StringPiece text(mm.data(), mm.size());
-    if (!scan || hs.residual) {
+    if (!ascii || hs.residual) {
       sc.set_hits.clear();
-      if (!scan) set->Match(text, &sc.set_hits);
+      if (!ascii) set->Match(text, &sc.set_hits);
       else hs.residual->Match(text, &sc.set_hits);
       for (int ix : sc.set_hits)
         sc.candidates.push_back(
-            {i, static_cast<uint32_t>(scan ? hs.residual_signals[static_cast<size_t>(ix)] : ix)});
-      if (!scan) return;
+            {i, static_cast<uint32_t>(ascii ? hs.residual_signals[static_cast<size_t>(ix)] : ix)});
+      if (!ascii) return;
     }
     append(i, m);
   };
   // Without leftover signals, messages join the slice unchecked and the whole slice is checked
   // at once (a long vector loop; per message the loop's ends cost more than its body). A slice
-  // with other bytes or a message of several lines, which is rare, is built again message by
-  // message.
+  // with other bytes, which is rare, is built again message by message.
   const bool optimistic = !hs.residual;
   auto finish_slice = [&] {
-    if (optimistic && !detail::scannable_lines(sc.text, sc.starts.size())) {
+    if (optimistic && !detail::is_ascii(sc.text)) {
       sc.text.clear();
       sc.starts.clear();
       std::vector<uint32_t> slice;
@@ -579,9 +577,8 @@ void Matcher::Impl::match_batch_hs(const HsState& hs, const formats::RecordBatch
     size_t e = b;
     for (; e < sc.candidates.size() && sc.candidates[e].message == rec; ++e)
       sorted.push_back(static_cast<int>(sc.candidates[e].signal));
-    // A scannable message went to Hyperscan; the others to the RE2::Set (add_checked).
-    const std::vector<uint8_t>* exact =
-        detail::scannable(records[rec].message) ? &hs.exact : nullptr;
+    // An ASCII message went to Hyperscan; the others to the RE2::Set (add_checked).
+    const std::vector<uint8_t>* exact = detail::is_ascii(records[rec].message) ? &hs.exact : nullptr;
     if (emit(records[rec], batch.chunk, sorted, sc, sink, exact) && marked) (*marked)[rec] = 1;
     b = e;
   }

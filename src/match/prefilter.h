@@ -1,12 +1,11 @@
 // match/prefilter.h — the Hyperscan prefilter behind Matcher (internal to match and its tests).
-// Takes: every signal's RE2 regex once, then text made of messages joined by '\n', each of them
-// ASCII and one line (scannable()). Gives: candidate (message, signal) pairs, a superset of the
-// pairs whose RE2 regex matches the message: the database is compiled with HS_FLAG_MULTILINE
-// so `^`/`$` match at every message edge, and \A \z become ^ $. Only such messages are scanned:
-// there RE2's UTF-8 semantics and Hyperscan's byte semantics agree, and a negated class, which
-// is written to leave out '\n', takes nothing RE2's would. A HyperscanPrefilter is immutable
-// and shared; each thread brings its own HsScratch. Without Hyperscan in the build, build()
-// gives null and the Matcher falls back to its RE2::Set.
+// Takes: every signal's RE2 regex once, then text made of ASCII messages joined by '\n'. Gives:
+// candidate (message, signal) pairs, a superset of the pairs whose RE2 regex matches the
+// message: the database is compiled with HS_FLAG_MULTILINE so `^`/`$` match at every message
+// edge, and \A \z become ^ $ (a superset again). Only ASCII text is scanned: there RE2's UTF-8
+// semantics and Hyperscan's byte semantics agree. A HyperscanPrefilter is immutable and
+// shared; each thread brings its own HsScratch. Without Hyperscan in the build, build() gives
+// null and the Matcher falls back to its RE2::Set.
 #pragma once
 
 #include <cstdint>
@@ -29,17 +28,10 @@ struct Candidate {
 // Whether every byte of `s` is below 0x80.
 bool is_ascii(std::string_view s);
 
-// Whether `s` may be scanned as a message: ASCII, with no '\n' of its own.
-bool scannable(std::string_view s);
-
-// Whether `text` is `lines` scannable messages each ended by '\n': ASCII, with that many '\n'.
-bool scannable_lines(std::string_view text, size_t lines);
-
-// RE2 syntax the way Hyperscan's parser takes it, for text of '\n'-joined scannable messages:
-// \A -> ^, \z -> $ (outside classes and \Q...\E), \s and \S as RE2's classes ([\t\n\f\r ] and
-// its complement: Hyperscan's \s also takes \v, so its \S would miss a \v RE2's takes), and a
-// negated class leaves out '\n' ("[^"]" -> "[^"\n]": no message holds one, and it must not
-// take the one between two). Everything else is shared syntax.
+// RE2 syntax the way Hyperscan's parser takes it, for text of '\n'-joined messages: \A -> ^,
+// \z -> $ (outside classes and \Q...\E), and \s and \S as RE2's classes ([\t\n\f\r ] and its
+// complement: Hyperscan's \s also takes \v, so its \S would miss a \v RE2's takes). Everything
+// else is shared syntax.
 std::string to_hyperscan_syntax(std::string_view re2);
 
 // Whether a match Hyperscan reports for `re2` (an exactly compiled regex, not a prefilter
@@ -47,10 +39,11 @@ std::string to_hyperscan_syntax(std::string_view re2);
 // True only for a conservative subset of the syntax where every piece means the same in both
 // engines (as to_hyperscan_syntax() writes it) and never takes '\n', so that no match crosses
 // from one message into the next: printable ASCII literals and escaped punctuation, `.`, \d,
-// \w, \S, \t, \b, classes of those and of digit or letter ranges (\s and \n too when negated,
-// but not \S), groups ((?:, (?P<name>, plain), (?i) at the start or as (?i:, alternation, and
-// the quantifiers ? * + {m} {m,} {m,n} (lazy or not). Anchors, \s, \W \D, other escapes and
-// flags, and every other byte make it false: such regexes are confirmed by RE2.
+// \w, \S, \t, \b, classes of those and of digit or letter ranges, negated classes that hold \n
+// or \s, groups ((?:, (?P<name>, plain), (?i) at the start or as (?i:, alternation, and the
+// quantifiers ? * + {m} {m,} {m,n} (lazy or not). Anchors, \s, other negated classes, \W \D,
+// other escapes and flags, and every other byte make it false: such regexes are confirmed by
+// RE2.
 bool same_in_both_engines(std::string_view re2);
 
 // Per-thread Hyperscan scratch space, grown on demand for the database it is used with.

@@ -35,33 +35,6 @@ bool is_ascii(std::string_view s) {
   return acc < 0x80;
 }
 
-bool scannable(std::string_view s) {
-  unsigned char acc = 0;
-  bool newline = false;
-  for (char c : s) {
-    acc |= static_cast<unsigned char>(c);
-    newline |= c == '\n';
-  }
-  return acc < 0x80 && !newline;
-}
-
-bool scannable_lines(std::string_view text, size_t lines) {
-  // The OR, and newlines counted in byte lanes over runs of at most 255 bytes: both vectorise.
-  unsigned char acc = 0;
-  size_t newlines = 0;
-  for (size_t at = 0; at < text.size();) {
-    const size_t end = std::min(text.size(), at + 255);
-    uint8_t n = 0;
-    for (; at < end; ++at) {
-      const char c = text[at];
-      acc |= static_cast<unsigned char>(c);
-      n += c == '\n';
-    }
-    newlines += n;
-  }
-  return acc < 0x80 && newlines == lines;
-}
-
 namespace {
 
 // RE2's \s, spelled out for a class: Hyperscan's \s also takes \v (PCRE's), so its \S lacks it.
@@ -70,19 +43,16 @@ constexpr std::string_view kRe2Space = "\\t\\n\\f\\r ";
 // The class at re[at] == '[' in Hyperscan's syntax, appended to `out`; returns the index of
 // its closing ']'. \s becomes RE2's members; \S in a class that is not negated becomes an
 // alternative, "[a\S]" -> "(?:[a]|[^\t\n\f\r ])". (\S in a negated class stays: there
-// Hyperscan's class is the wider one, which a prefilter may be.) A negated class leaves out
-// '\n' too.
+// Hyperscan's class is the wider one, which a prefilter may be.)
 size_t convert_class(std::string_view re, size_t at, std::string& out) {
   size_t i = at + 1;
   const bool negated = i < re.size() && re[i] == '^';
   if (negated) ++i;
   std::string body;
   bool not_space = false;
-  bool bare_hyphen = false;  // the body ends with an unescaped '-', a literal only there
   for (bool first = true; i < re.size(); ++i, first = false) {
     const char c = re[i];
     if (c == ']' && !first) break;
-    bare_hyphen = c == '-';
     if (c == '[' && i + 1 < re.size() && re[i + 1] == ':') {  // [:alpha:]
       const size_t close = re.find(":]", i + 2);
       if (close == std::string_view::npos) break;
@@ -110,17 +80,12 @@ size_t convert_class(std::string_view re, size_t at, std::string& out) {
     body += c;
   }
   const std::string space_class = fmt::format("[^{}]", kRe2Space);
-  if (negated) {
-    // '\n' goes last; a '-' that was last becomes "\-", or it would start a range.
-    if (bare_hyphen) body.insert(body.size() - 1, 1, '\\');
-    out += fmt::format("[^{}\\n]", body);
-  } else if (!not_space) {
-    out += fmt::format("[{}]", body);
-  } else if (body.empty()) {
+  if (!not_space)
+    out += fmt::format("[{}{}]", negated ? "^" : "", body);
+  else if (body.empty())
     out += space_class;
-  } else {
+  else
     out += fmt::format("(?:[{}]|{})", body, space_class);
-  }
   return i;
 }
 
@@ -172,16 +137,17 @@ bool is_punct(char c) { return is_printable(c) && c != ' ' && !is_alnum(c); }
 
 // A class body after '[' or '[^' up to its ']': literals, escaped punctuation, \d, \w, \t, \S
 // (as to_hyperscan_syntax() writes it), a range within digits, lower or upper letters, '-'
-// only first or last; \s and \n only in a negated class (which to_hyperscan_syntax() makes
-// leave out '\n'), \S only in one that is not. `i` ends past ']'.
+// only first or last; \s and \n only in a negated class, which must hold one of them: else it
+// takes the '\n' between two messages. `i` ends past ']'.
 bool plain_class(std::string_view re, size_t& i, bool negated) {
   const size_t first = i;
+  bool newline = false;
   char prev = 0;  // the last single member, a range's possible start; 0 after a range or escape
   while (i < re.size()) {
     const char c = re[i];
     if (c == ']' && i > first) {
       ++i;
-      return true;
+      return !negated || newline;
     }
     if (c == '\\') {
       if (i + 1 >= re.size()) return false;
@@ -189,6 +155,7 @@ bool plain_class(std::string_view re, size_t& i, bool negated) {
       const bool same = e == 'd' || e == 'w' || e == 't' || is_punct(e);
       const bool allowed = negated ? e == 's' || e == 'n' : e == 'S';
       if (!same && !allowed) return false;
+      newline |= e == 'n' || e == 's';
       prev = 0;
       i += 2;
       continue;

@@ -229,8 +229,8 @@ TEST(TextSafeCut, RandomStackTraceMixesSplitTheSameInAnyChunks) {
 
 // split()'s `hot`: on random text (stack traces of every kind, blank lines, JSON lines read at
 // once, a BOM) and random hot offsets, the records kept are exactly the full split's records
-// that hold an offset (in a line or its newline), have several lines or are read at once, as
-// they are there, and the rest are counted as left out.
+// that hold an offset (in a line or its newline) or are read at once, as they are there, and
+// the rest are counted as left out.
 TEST(Text, WithHotOffsetsKeepsExactlyTheRecordsHoldingOneAndThoseReadAtOnce) {
   const std::vector<std::string> pieces = {
       "plain line 1",   "  indented",        "\tat x.y(Z.java:1)", "Caused by: boom",
@@ -273,9 +273,8 @@ TEST(Text, WithHotOffsetsKeepsExactlyTheRecordsHoldingOneAndThoseReadAtOnce) {
       if (end < bytes.size() && bytes[end] == '\n') ++end;  // its last line's newline
       const auto h = std::lower_bound(hot.begin(), hot.end(), begin);
       const bool holds = h != hot.end() && *h < end;
-      const bool several = r.text.find('\n') != std::string_view::npos;
-      kept_for_hot += holds && r.deferred != DeferredMeta::none && !several;
-      if (holds || several || r.deferred == DeferredMeta::none) expected.records.push_back(r);
+      kept_for_hot += holds && r.deferred != DeferredMeta::none;
+      if (holds || r.deferred == DeferredMeta::none) expected.records.push_back(r);
     }
     ASSERT_EQ(dump(sparse), dump(expected)) << bytes;
     EXPECT_EQ(sparse.records.size() + sparse.left_out, full.records.size());

@@ -105,7 +105,7 @@ void split_one(FormatId format, std::string_view bytes, bool padded, uint64_t fi
   }
   if (format != FormatId::text) return;
   // With hot offsets (some bytes, picked by their value and place): exactly the records that
-  // hold one, have several lines or were read at once, as they were, and the rest counted.
+  // hold one or were read at once, as they were, and the rest counted.
   std::vector<uint32_t> hot;
   for (uint32_t at = 0; at < chunk->bytes.size(); ++at)
     if ((static_cast<unsigned char>(chunk->bytes[at]) ^ at) % 11 == 0) hot.push_back(at);
@@ -121,9 +121,7 @@ void split_one(FormatId format, std::string_view bytes, bool padded, uint64_t fi
     while (end < chunk->bytes.size() && chunk->bytes[end] == '\r') ++end;  // its line's end
     if (end < chunk->bytes.size() && chunk->bytes[end] == '\n') ++end;
     const auto h = std::lower_bound(hot.begin(), hot.end(), begin);
-    const bool several = r.text.find('\n') != std::string_view::npos;
-    if ((h == hot.end() || *h >= end) && !several && r.deferred != formats::DeferredMeta::none)
-      continue;
+    if ((h == hot.end() || *h >= end) && r.deferred != formats::DeferredMeta::none) continue;
     KDX_ASSERT(kept < sparse.records.size());
     const formats::Record& s = sparse.records[kept++];
     KDX_ASSERT(s.text == r.text && s.message == r.message && s.line == r.line &&
