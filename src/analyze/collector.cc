@@ -24,11 +24,6 @@ ResourceRef group_resource(const ResourceRef& r) {
   return k;
 }
 
-bool same(const ResourceRef& a, const ResourceRef& b) {
-  return a.ns == b.ns && a.pod == b.pod && a.container == b.container && a.node == b.node &&
-         a.unit == b.unit;
-}
-
 auto evidence_order_key(const Evidence& e) {
   return std::make_tuple(!e.ts.known(), e.ts.unix_ns, e.file, e.line, e.signal);
 }
@@ -60,7 +55,7 @@ bool evidence_before(const Evidence& a, const Evidence& b) {
 Group& Collector::group_of(rules::RuleIx rule, const ResourceRef& resource) {
   if (rule >= recent_.size()) recent_.resize(static_cast<size_t>(rule) + 1);
   Recent& last = recent_[rule];
-  if (last.group && same(last.key->resource.ref(), resource)) return *last.group;
+  if (last.group && last.key->resource.ref() == resource) return *last.group;
   auto it = groups_.try_emplace(GroupKey{rule, ResourceKey::from(resource)}).first;
   last = {&it->first, &it->second};
   return it->second;

@@ -15,6 +15,7 @@ struct ResourceRef {
   bool empty() const {
     return ns.empty() && pod.empty() && container.empty() && node.empty() && unit.empty();
   }
+  friend bool operator==(const ResourceRef&, const ResourceRef&) = default;
 };
 
 struct ResourceKey {

@@ -293,8 +293,9 @@ struct Matcher::Impl {
   // HsState::exact when Hyperscan found the candidates, else null.
   bool emit(const formats::Record& r, const formats::Chunk* chunk, std::span<const int> sorted,
             MatchScratch::Impl& sc, HitSink& sink, const std::vector<uint8_t>* exact) const;
-  // The candidate signals of one message, sorted, into sc.set_hits.
-  void candidates_of(std::string_view message, const HsState* hs, MatchScratch::Impl& sc) const;
+  // The candidate signals of one message, sorted, into sc.set_hits; true when Hyperscan found
+  // them (an ASCII message), false when the RE2::Set did.
+  bool candidates_of(std::string_view message, const HsState* hs, MatchScratch::Impl& sc) const;
   void scan_slice(const HsState& hs, MatchScratch::Impl& sc) const;
   void match_batch_hs(const HsState& hs, const formats::RecordBatch& batch,
                       MatchScratch::Impl& sc, HitSink& sink, std::vector<uint8_t>* marked) const;
@@ -428,11 +429,12 @@ void Matcher::match_record(const formats::Record& r, MatchScratch& scratch, HitS
   impl_->match_one(r, nullptr, impl_->hs.load(std::memory_order_acquire), scratch.impl(), sink);
 }
 
-void Matcher::Impl::candidates_of(std::string_view message, const HsState* hs,
+bool Matcher::Impl::candidates_of(std::string_view message, const HsState* hs,
                                   MatchScratch::Impl& sc) const {
   sc.set_hits.clear();
   re2::StringPiece text(message.data(), message.size());
-  if (!hs || !detail::is_ascii(message)) {
+  const bool scanned = hs && detail::is_ascii(message);
+  if (!scanned) {
     set->Match(text, &sc.set_hits);
   } else {
     sc.candidates.clear();
@@ -448,13 +450,13 @@ void Matcher::Impl::candidates_of(std::string_view message, const HsState* hs,
   }
   std::sort(sc.set_hits.begin(), sc.set_hits.end());  // set order is unspecified
   sc.set_hits.erase(std::unique(sc.set_hits.begin(), sc.set_hits.end()), sc.set_hits.end());
+  return scanned;
 }
 
 bool Matcher::Impl::match_one(const formats::Record& r, const formats::Chunk* chunk,
                               const HsState* hs, MatchScratch::Impl& sc, HitSink& sink) const {
   if (r.message.empty()) return false;
-  candidates_of(matchable(r.message, sc.utf8), hs, sc);
-  const bool scanned = hs && detail::is_ascii(r.message);  // as candidates_of decides
+  const bool scanned = candidates_of(matchable(r.message, sc.utf8), hs, sc);
   return !sc.set_hits.empty() &&
          emit(r, chunk, sc.set_hits, sc, sink, scanned ? &hs->exact : nullptr);
 }
@@ -578,7 +580,8 @@ void Matcher::Impl::match_batch_hs(const HsState& hs, const formats::RecordBatch
     for (; e < sc.candidates.size() && sc.candidates[e].message == rec; ++e)
       sorted.push_back(static_cast<int>(sc.candidates[e].signal));
     // An ASCII message went to Hyperscan; the others to the RE2::Set (add_checked).
-    const std::vector<uint8_t>* exact = detail::is_ascii(records[rec].message) ? &hs.exact : nullptr;
+    const std::vector<uint8_t>* exact =
+        detail::is_ascii(records[rec].message) ? &hs.exact : nullptr;
     if (emit(records[rec], batch.chunk, sorted, sc, sink, exact) && marked) (*marked)[rec] = 1;
     b = e;
   }
