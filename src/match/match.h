@@ -89,11 +89,15 @@ bool hyperscan_available();              // whether this build has Hyperscan
 
 class Matcher {
  public:
-  // Compiles every signal of `rules` (which must outlive the Matcher). Fails with a Problem
-  // naming the rule when RE2 rejects a regex or the set exceeds its memory budget, and when
-  // Engine::hyperscan is asked of a build without it. Hyperscan compile time grows with the
-  // number of signals (about 0.15 s for the embedded database): Engine::hyperscan pays it here,
-  // Engine::automatic only once an input is large enough to earn it back. With a `cache_dir`
+  // Compiles every signal of `rules` (which must outlive the Matcher, and come from
+  // rules::load_rules, which checked that RE2 takes every regex). Each signal's own RE2 is
+  // compiled when a candidate first needs it. Fails with a Problem when Engine::hyperscan is
+  // asked of a build without it, and when the RE2::Set of every signal, which matches while
+  // Hyperscan is not ready, exceeds its memory budget.
+  //
+  // Hyperscan compile time grows with the number of signals (about 0.15 s for the embedded
+  // database): Engine::hyperscan pays it here, Engine::automatic only once an input is large
+  // enough to earn it back. With a `cache_dir`
   // (see hyperscan_cache_dir()) a database compiled before for the same regexes, Hyperscan
   // version and CPU is loaded from there instead, and Hyperscan works from the first batch;
   // one compiled here is stored there. A damaged or foreign cache file is ignored (and

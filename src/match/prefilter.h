@@ -1,11 +1,12 @@
 // match/prefilter.h — the Hyperscan prefilter behind Matcher (internal to match and its tests).
-// Takes: every signal's RE2 regex once, then text made of ASCII messages joined by '\n'. Gives:
+// Takes: every signal's RE2 regex once, then text made of messages joined by '\n'. Gives:
 // candidate (message, signal) pairs, a superset of the pairs whose RE2 regex matches the
 // message: the database is compiled with HS_FLAG_MULTILINE so `^`/`$` match at every message
-// edge, and \A \z become ^ $ (a superset again). Only ASCII text is scanned: there RE2's UTF-8
-// semantics and Hyperscan's byte semantics agree. A HyperscanPrefilter is immutable and
-// shared; each thread brings its own HsScratch. Without Hyperscan in the build, build() gives
-// null and the Matcher falls back to its RE2::Set.
+// edge, and \A \z become ^ $ (a superset again). ASCII messages are scanned as they are: there
+// RE2's UTF-8 semantics and Hyperscan's byte semantics agree; others one byte per character
+// (fold_to_bytes), which finds the regexes finds_folded() accepts. A HyperscanPrefilter is
+// immutable and shared; each thread brings its own HsScratch. Without Hyperscan in the build,
+// build() gives null and the Matcher falls back to its RE2::Set.
 #pragma once
 
 #include <cstdint>
@@ -45,6 +46,19 @@ std::string to_hyperscan_syntax(std::string_view re2);
 // other escapes and flags, and every other byte make it false: such regexes are confirmed by
 // RE2.
 bool same_in_both_engines(std::string_view re2);
+
+// A message past ASCII made scannable: each character of `utf8` past ASCII (a valid UTF-8
+// sequence, as Matcher's matchable() leaves them) becomes the one byte 0xFF, which no valid
+// UTF-8 holds; ASCII bytes stay. Written to `out`; returns it.
+std::string_view fold_to_bytes(std::string_view utf8, std::string& out);
+
+// Whether Hyperscan, scanning fold_to_bytes(m), finds `re2` in every message m RE2 matches
+// it in (a superset: RE2 then confirms on m itself). True when whatever takes a character
+// past ASCII in RE2 (`.`, a negated class, \W \S \D) takes 0xFF in Hyperscan, one byte for
+// one character, and \b sees both as non-word. False, conservatively, for a regex with a byte
+// past ASCII, a flag group holding `i` (RE2 folds k and s to the Kelvin sign and the long s),
+// or \p \P \C \x or an octal escape.
+bool finds_folded(std::string_view re2);
 
 // Per-thread Hyperscan scratch space, grown on demand for the database it is used with.
 class HsScratch {

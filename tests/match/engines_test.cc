@@ -134,6 +134,28 @@ TEST(HyperscanSyntax, SameInBothEnginesOnlyWhereNoMatchCanCrossAMessage) {
     EXPECT_FALSE(detail::same_in_both_engines(re)) << re;
 }
 
+// A message past ASCII is scanned one byte (0xFF) per character: `.`, negated classes and
+// counted repeats see as many characters as RE2 does.
+TEST(HyperscanSyntax, FoldingKeepsOneByteForEachCharacter) {
+  std::string out;
+  EXPECT_EQ(detail::fold_to_bytes("plain", out), "plain");
+  EXPECT_EQ(detail::fold_to_bytes("caf\xc3\xa9 \xe2\x82\xac" "1 \xf0\x9f\x98\x80!", out),
+            "caf\xff \xff" "1 \xff!");
+  EXPECT_EQ(detail::fold_to_bytes("bad \x1a byte", out), "bad \x1a byte");  // matchable()'s SUB
+  for (const char* re : {
+           R"re(image "(?P<img>[^"]{2,4})" failed)re",
+           R"(code .{3} end)", R"(user\W+root)", R"(\bword\b \S+ \D)", R"([^\t-~]x)",
+           R"(\(?i)", R"((?P<id>x))", R"((?s:.)(?m)^a)",
+       })
+    EXPECT_TRUE(detail::finds_folded(re)) << re;
+  for (const char* re : {
+           R"((?i)permission denied)", R"(x(?i:y))", R"((?-i)x)", R"((?mi)x)",  // RE2 folds k, s
+           "directory [\xe2\x80\x98']", R"(a\pLb)", R"(a\PLb)", R"(a\Cb)", R"(a\x{e9})",
+           R"(a\xe9)", R"(a\351)",
+       })
+    EXPECT_FALSE(detail::finds_folded(re)) << re;
+}
+
 // Hyperscan takes every embedded regex as written: none runs through the RE2::Set, none only
 // as an approximation (and a syntax rewrite that broke one would show here first).
 TEST(HyperscanSyntax, EveryEmbeddedRegexCompilesExactly) {
@@ -305,9 +327,18 @@ severity: low
 kind: symptom
 signals:
   - regex: 'server (?P<name>\S+) refused'
+---
+id: edge.utf8
+title: t
+severity: low
+kind: symptom
+signals:
+  - regex: 'image "(?P<img>[^"]{2,4})" failed'
+  - regex: 'code .{3} end'
+  - regex: 'user\W+root'
 )y";
 
-// The edge cases' messages, one record each, lines 1..19.
+// The edge cases' messages, one record each, lines 1..25.
 formats::RecordBatch edge_batch() {
   formats::RecordBatch batch;
   static const std::vector<std::string> texts = {  // records borrow from them
@@ -330,6 +361,13 @@ formats::RecordBatch edge_batch() {
       "server a\vb refused",     // RE2's \S takes \v: Hyperscan's must too
       "first line\npanic: boom",  // ^ and $ of a message, not of its lines
       "gamma\ndelta",             // [^x] takes a message's own '\n'
+      // Past ASCII: Hyperscan scans one byte per character, RE2 checks the other regexes.
+      "image \"\xc3\xa9\xe2\x82\xacx\" failed",  // 3 characters, 6 bytes: {2,4} of [^"]
+      "code \xc3\xa4\xc3\xb6\xc3\xbc end",      // .{3}
+      "user\xc2\xa0root",                     // \W takes a no-break space
+      "permi\xc5\xbf\xc5\xbfion denied",        // (?i) s takes the long s (U+017F)
+      "\xe2\x84\xaa: PERMISSION DENIED",       // a Kelvin sign before an ASCII match
+      "code \xc3\xa4\xc3\xb6\xc3\xbc\xc3\xa4 end",  // 4 characters: not .{3}
   };
   for (size_t i = 0; i < texts.size(); ++i)
     batch.records.push_back(test::record(texts[i], SourceKind::log, i + 1));
@@ -350,6 +388,12 @@ const Lines kEdgeHits = {
     ":14 edge.word s0 m1",              ":17 edge.empty s0 m1",
     ":17 edge.vt s0 m1 name=a\vb",      ":18 edge.empty s0 m1",
     ":19 edge.across s1 m2",            ":19 edge.empty s0 m1",
+    ":20 edge.empty s0 m1",             ":20 edge.utf8 s0 m1 img=\xc3\xa9\xe2\x82\xacx",
+    ":21 edge.empty s0 m1",             ":21 edge.utf8 s1 m2",
+    ":22 edge.empty s0 m1",             ":22 edge.utf8 s2 m4",
+    ":23 edge.empty s0 m1",             ":23 edge.fold s0 m1",
+    ":24 edge.empty s0 m1",             ":24 edge.fold s0 m1",
+    ":25 edge.empty s0 m1",
 };
 
 TEST(Engines, EdgeCasesOfScanningManyMessagesAtOnce) {
