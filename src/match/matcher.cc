@@ -485,7 +485,7 @@ bool Matcher::Impl::candidates_of(std::string_view message, const HsState* hs,
                                   MatchScratch::Impl& sc) const {
   sc.set_hits.clear();
   re2::StringPiece text(message.data(), message.size());
-  const bool ascii = detail::is_ascii(message);
+  const bool ascii = hs && detail::is_ascii(message);  // asked only when Hyperscan scans
   if (!hs) {
     set->Match(text, &sc.set_hits);
   } else {
@@ -505,7 +505,7 @@ bool Matcher::Impl::candidates_of(std::string_view message, const HsState* hs,
   }
   std::sort(sc.set_hits.begin(), sc.set_hits.end());  // set order is unspecified
   sc.set_hits.erase(std::unique(sc.set_hits.begin(), sc.set_hits.end()), sc.set_hits.end());
-  return hs && ascii;  // Hyperscan's matches are exact only in ASCII text
+  return ascii;  // Hyperscan's matches are exact only in ASCII text
 }
 
 bool Matcher::Impl::match_one(const formats::Record& r, const formats::Chunk* chunk,
