@@ -87,10 +87,7 @@ bool write_all(std::FILE* f, const fmt::memory_buffer& buf) {
 int run_analyze(const AnalyzeArgs& args, std::FILE* out, std::FILE* err) {
   // Loading the rules and compiling the matcher run in parallel too: on -j threads.
   tbb::task_arena arena(args.jobs > 0 ? args.jobs : tbb::task_arena::automatic);
-  const std::string cache_dir =
-      args.no_cache ? std::string() : match::hyperscan_cache_dir(std::getenv("KDX_CACHE_DIR"),
-                                                                  std::getenv("XDG_CACHE_HOME"),
-                                                                  std::getenv("HOME"));
+  const std::string cache_dir = cache_dir_from_environment(args.no_cache);
   auto rules = arena.execute([&] { return load_database(args.rules, cache_dir); });
   if (!rules) {
     print_problem(err, rules.error());

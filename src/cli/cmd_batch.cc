@@ -179,12 +179,15 @@ bool show_progress(const BatchArgs& args, std::FILE* err) {
 
 int run_batch(const BatchArgs& args, std::FILE* out, std::FILE* err) {
   SignalWatcher signals(err);  // first: every thread started later inherits the blocked mask
-  auto rules = load_database(args.rules);
+  // The same cache as kdx analyze: shards on machines sharing a volume compile the rules once.
+  const std::string cache_dir = cache_dir_from_environment(args.no_cache);
+  auto rules = load_database(args.rules, cache_dir);
   if (!rules) {
     print_problem(err, rules.error());
     return kExitUsage;
   }
-  auto matcher = pipeline::compile_matcher(*rules);  // once: every bundle shares it
+  // Once: every bundle shares it.
+  auto matcher = pipeline::compile_matcher(*rules, match::Engine::automatic, cache_dir);
   if (!matcher) {
     print_problem(err, matcher.error());
     return kExitUsage;

@@ -22,6 +22,9 @@ inline constexpr int kExitSomeProblems = 4;  // kdx batch/merge: some bundles or
 // read back while the rule files stay the same.
 Expected<rules::RuleSet> load_database(const RuleSources& sources,
                                        const std::string& cache_dir = {});
+// Where compiled databases and loaded rule sets are cached: match::hyperscan_cache_dir() of
+// the environment, or none with --no-cache.
+std::string cache_dir_from_environment(bool no_cache);
 
 int run_analyze(const AnalyzeArgs& args, std::FILE* out, std::FILE* err);
 int run_patterns(const PatternsArgs& args, std::FILE* out, std::FILE* err);

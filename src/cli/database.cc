@@ -1,8 +1,11 @@
 #include "cli/commands.h"
 
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include "match/hs_cache.h"
+#include "match/match.h"
 
 namespace kdx::cli {
 
@@ -32,6 +35,12 @@ std::string rules_cache_key(const std::vector<rules::RuleText>& texts) {
 }
 
 }  // namespace
+
+std::string cache_dir_from_environment(bool no_cache) {
+  if (no_cache) return {};
+  return match::hyperscan_cache_dir(std::getenv("KDX_CACHE_DIR"), std::getenv("XDG_CACHE_HOME"),
+                                    std::getenv("HOME"));
+}
 
 Expected<rules::RuleSet> load_database(const RuleSources& sources, const std::string& cache_dir) {
   std::vector<rules::RuleText> texts;

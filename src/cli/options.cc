@@ -403,7 +403,8 @@ Expected<Command> parse_batch(const std::vector<std::string>& args) {
   add_summary_options(d, b.summary);
   add_rule_options(d, b.rules);
   po::options_description full;
-  full.add(d).add_options()("path", po::value(&b.paths)->composing());
+  full.add(d).add_options()("path", po::value(&b.paths)->composing())(
+      "no-cache", po::bool_switch(&b.no_cache));  // hidden, as for kdx analyze
   po::variables_map vm;
   if (parse_args(args, full, "path", vm)) {
     cmd.kind = Command::Kind::help;

@@ -65,6 +65,7 @@ struct BatchArgs {
   ProgressMode progress = ProgressMode::automatic;
   uint64_t max_bytes = 0;  // 0 = default limit
   RuleSources rules;
+  bool no_cache = false;  // --no-cache: neither read nor write the compiled-database cache
 };
 
 struct MergeArgs {

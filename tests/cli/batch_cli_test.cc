@@ -144,6 +144,31 @@ TEST(Batch, SameBytesAtAnyJobCountAndOnStdout) {
   EXPECT_EQ(a, out.out);
 }
 
+// kdx batch keeps its loaded rule set (and, past 32 MiB of messages, its compiled Hyperscan
+// database) in the cache kdx analyze uses: a second run and kdx analyze read it back, with the
+// same lines; --no-cache neither reads nor writes it.
+TEST(Batch, SharesTheCacheOfKdxAnalyze) {
+  TempDir t, cache, unused;
+  small_fleet(t);
+  const std::string fleet = q(t.path("fleet"));
+  auto cold = run_kdx("batch " + fleet, "", cache.path());
+  EXPECT_EQ(cold.exit_code, 4) << cold.err;
+  const auto files = cache.list();
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_TRUE(files[0].starts_with("rules-") && files[0].ends_with(".db")) << files[0];
+  auto warm = run_kdx("batch " + fleet, "", cache.path());
+  EXPECT_EQ(warm.exit_code, 4);
+  EXPECT_EQ(warm.out, cold.out);
+  EXPECT_EQ(lines_in(warm.out), 3u);
+  auto analyze = run_kdx("analyze " + q(t.path("fleet/cluster-a/2026-11-21.log.gz")), "",
+                         cache.path());
+  EXPECT_EQ(analyze.exit_code, 0) << analyze.err;
+  EXPECT_EQ(cache.list(), files);  // the same rule set, the same file
+  auto off = run_kdx("batch --no-cache " + fleet, "", unused.path());
+  EXPECT_EQ(off.out, cold.out);
+  EXPECT_TRUE(unused.list().empty());
+}
+
 TEST(Batch, ResumeAfterTornLineSkipsDoneBundlesByKeyAndFingerprint) {
   TempDir t;
   small_fleet(t);

@@ -19,13 +19,15 @@ std::string slurp(const std::string& path) {
 }
 }  // namespace
 
-KdxRun run_kdx(const std::string& args, const std::string& stdin_text) {
+KdxRun run_kdx(const std::string& args, const std::string& stdin_text,
+               const std::string& cache_dir) {
   char dir_template[] = "/tmp/kdx-run-XXXXXX";
   const std::string dir = mkdtemp(dir_template);
   const std::string in = dir + "/in", out = dir + "/out", err = dir + "/err";
   std::ofstream(in, std::ios::binary) << stdin_text;
   // KDX_CACHE_DIR=off: runs never depend on, nor write, the compiled-database cache.
-  const std::string cmd = "cd '" + source_dir() + "' && NO_COLOR=1 KDX_CACHE_DIR=off '" +
+  const std::string cmd = "cd '" + source_dir() + "' && NO_COLOR=1 KDX_CACHE_DIR='" + cache_dir +
+                          "' '" +
                           binary_dir() +
                           "/src/kdx' " + args + " <'" + in + "' >'" + out + "' 2>'" + err + "'";
   const int status = std::system(cmd.c_str());

@@ -11,7 +11,9 @@ struct KdxRun {
 };
 
 // `args` is a shell-quoted argument string; `stdin_text` (if not empty) is piped to stdin.
-// Runs in the repository root.
-KdxRun run_kdx(const std::string& args, const std::string& stdin_text = "");
+// Runs in the repository root, with KDX_CACHE_DIR=`cache_dir`: "off" (no cache) unless a test
+// is about the cache.
+KdxRun run_kdx(const std::string& args, const std::string& stdin_text = "",
+               const std::string& cache_dir = "off");
 
 }  // namespace kdx::test
