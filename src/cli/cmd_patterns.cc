@@ -7,7 +7,6 @@
 #include "analyze/analyze.h"
 #include "cli/commands.h"
 #include "core/text.h"
-#include "core/text.h"
 #include "match/match.h"
 #include "pipeline/pipeline.h"
 
@@ -309,7 +308,10 @@ int run_draft(const PatternsArgs& args, const match::Matcher& matcher, std::FILE
 int run_patterns(const PatternsArgs& args, std::FILE* out, std::FILE* err) {
   RuleSources sources = args.rules;
   if (args.action == "test" && !args.arg.empty()) sources = {{args.arg}, {}};
-  auto rules = load_database(sources);
+  // The cache kdx analyze uses: a set loaded from it is the one the YAML gives (only a set
+  // without problems is stored), so list, show, lint and test print the same either way.
+  const std::string cache_dir = cache_dir_from_environment(false);
+  auto rules = load_database(sources, cache_dir);
   if (!rules) {
     print_problem(err, rules.error());
     return kExitUsage;
@@ -344,7 +346,7 @@ int run_patterns(const PatternsArgs& args, std::FILE* out, std::FILE* err) {
     print(out, fmt::format("{} rules: {} issue{}\n", rules->size(), n, n == 1 ? "" : "s"));
     return n ? kExitFindings : kExitOk;
   }
-  auto matcher = pipeline::compile_matcher(*rules);
+  auto matcher = pipeline::compile_matcher(*rules, match::Engine::automatic, cache_dir);
   if (!matcher) {
     print_problem(err, matcher.error());
     return kExitUsage;

@@ -1,5 +1,9 @@
 // The kdx binary as users run it: exit codes, exact error texts, help that teaches.
 #include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <cstdlib>
+#include <string>
 
 #include "support/run_kdx.h"
 
@@ -102,6 +106,28 @@ TEST(Cli, PatternsCommands) {
   EXPECT_NE(explain.out.find("Looks like:\n"), std::string::npos);
   EXPECT_EQ(explain.out.find("(?P<"), std::string::npos);  // no raw regex in explain
   EXPECT_NE(explain.out.find("\nFix (<name> is filled from the evidence in a report):\n"), std::string::npos);
+}
+
+// kdx patterns reads the rule set back from the cache kdx analyze fills: every command prints
+// the same with a warm cache as without one.
+TEST(Cli, PatternsCommandsGiveTheSameWithTheCache) {
+  char dir_template[] = "/tmp/kdx-cache-XXXXXX";
+  const std::string cache = mkdtemp(dir_template);
+  for (const char* args : {"patterns list", "patterns show etcd.v2-api-on-v3", "patterns lint",
+                           "patterns export --regex", "patterns test", "explain container.crashloop",
+                           "patterns test corpus/no-such-dir"}) {
+    const KdxRun off = run_kdx(args);
+    const KdxRun cold = run_kdx(args, "", cache);
+    const KdxRun warm = run_kdx(args, "", cache);
+    for (const KdxRun* r : {&cold, &warm}) {
+      EXPECT_EQ(r->exit_code, off.exit_code) << args;
+      EXPECT_EQ(r->out, off.out) << args;
+      EXPECT_EQ(r->err, off.err) << args;
+    }
+  }
+  const int files = std::system(("test -n \"$(ls '" + cache + "'/rules-*.db)\"").c_str());
+  EXPECT_EQ(files, 0) << "no rule set in " << cache;
+  std::system(("rm -rf '" + cache + "'").c_str());
 }
 
 }  // namespace
