@@ -46,8 +46,12 @@ struct Fixture {
 };
 
 const Fixture& fixture(bool past_ascii = false) {
-  static const Fixture ascii(false), other(true);
-  return past_ascii ? other : ascii;
+  if (past_ascii) {
+    static const Fixture other(true);
+    return other;
+  }
+  static const Fixture ascii(false);
+  return ascii;
 }
 
 void BM_MatchBatch(benchmark::State& state, match::Engine engine, bool past_ascii = false) {

@@ -76,7 +76,8 @@ enum class Engine : uint8_t {
   automatic,  // Hyperscan when kdx was built with it, compiled by the first batch after 32 MiB
               // of messages went through the RE2::Set (small inputs never wait for it)
   re2_set,    // an RE2::Set over every signal, once per record
-  hyperscan,  // Hyperscan over each batch's ASCII messages at once; the rest as re2_set
+  hyperscan,  // Hyperscan over each batch's messages at once (past ASCII, one byte per
+              // character), small RE2::Sets for the signals it cannot scan so
 };
 std::string_view engine_name(Engine e);  // "re2-set", "hyperscan"
 
@@ -97,11 +98,11 @@ class Matcher {
   //
   // Hyperscan compile time grows with the number of signals (about 0.15 s for the embedded
   // database): Engine::hyperscan pays it here, Engine::automatic only once an input is large
-  // enough to earn it back. With a `cache_dir`
-  // (see hyperscan_cache_dir()) a database compiled before for the same regexes, Hyperscan
-  // version and CPU is loaded from there instead, and Hyperscan works from the first batch;
-  // one compiled here is stored there. A damaged or foreign cache file is ignored (and
-  // replaced), an unwritable directory skipped: hits never depend on the cache.
+  // enough to earn it back. With a `cache_dir` (see hyperscan_cache_dir()) a database
+  // compiled before for the same regexes, Hyperscan version and CPU is loaded from there
+  // instead, and Hyperscan works from the first batch; one compiled here is stored there. A
+  // damaged or foreign cache file is ignored (and replaced), an unwritable directory skipped:
+  // hits never depend on the cache.
   //
   // `markers` are extra regexes that are not rules: the engine scans for them along with the
   // signals, at almost no cost, and match() tells which records may hold one (see there). The
@@ -130,11 +131,11 @@ class Matcher {
              std::vector<uint8_t>* marked = nullptr) const;
   // For split()'s sparse mode (formats::text_scannable): the offset, into `text`, of the last
   // byte of every match of every signal and marker in `text` scanned as one piece, sorted,
-  // each once, appended to `ends`. A superset of what match() finds in any ASCII message that stands
-  // in `text` with the same neighbours (bytes past ASCII are scanned as bytes: a message
-  // holding one must go to match() whatever this says). False (and `ends` untouched) when
-  // this matcher cannot answer for all its regexes at once: Hyperscan not in use (yet), or
-  // regexes only the RE2::Set runs.
+  // each once, appended to `ends`. A superset of what match() finds in any ASCII message that
+  // stands in `text` with the same neighbours (bytes past ASCII are scanned as bytes: a
+  // message holding one must go to match() whatever this says). False (and `ends` untouched)
+  // when this matcher cannot answer for all its regexes at once: Hyperscan not in use (yet),
+  // or regexes only the RE2::Set runs.
   bool scan_text(std::string_view text, MatchScratch& scratch, std::vector<uint32_t>& ends) const;
 
   // The same for one record (examples, tests): the per-record path of the same engine.

@@ -229,6 +229,18 @@ struct HsState {
   // candidate cost a fifth of a run (RE2's DFA, cold, on every hit line) and decided nothing.
   std::vector<uint8_t> exact;
   bool from_cache = false;
+
+  // The set indices of the signals a scan of `message` (as it is when `ascii`, else folded)
+  // may miss and RE2 matches in it, into `found` (cleared): the rejected ones, and past ASCII
+  // also the ones detail::finds_folded() refuses.
+  void match_leftovers(std::string_view message, bool ascii, std::vector<int>& found) const {
+    found.clear();
+    const RE2::Set* set = ascii ? residual.get() : beyond_ascii.get();
+    if (!set) return;
+    set->Match(re2::StringPiece(message.data(), message.size()), &found);
+    const auto& to_signal = ascii ? residual_signals : beyond_ascii_signals;
+    for (int& ix : found) ix = to_signal[static_cast<size_t>(ix)];
+  }
 };
 
 // An RE2::Set of the `chosen` regexes into `set` (null when none are), with `signals` mapping
@@ -364,8 +376,8 @@ struct Matcher::Impl {
   // HsState::exact when Hyperscan found the candidates, else null.
   bool emit(const formats::Record& r, const formats::Chunk* chunk, std::span<const int> sorted,
             MatchScratch::Impl& sc, HitSink& sink, const std::vector<uint8_t>* exact) const;
-  // The candidate signals of one message, sorted, into sc.set_hits; true when Hyperscan found
-  // them (an ASCII message), false when the RE2::Set did.
+  // The candidate signals of one message, sorted, into sc.set_hits; true when Hyperscan scanned
+  // it as it is (an ASCII message: HsState::exact applies), false otherwise.
   bool candidates_of(std::string_view message, const HsState* hs, MatchScratch::Impl& sc) const;
   void scan_slice(const HsState& hs, MatchScratch::Impl& sc) const;
   void match_batch_hs(const HsState& hs, const formats::RecordBatch& batch,
@@ -494,13 +506,9 @@ bool Matcher::Impl::candidates_of(std::string_view message, const HsState* hs,
     hs->prefilter->scan(ascii ? message : detail::fold_to_bytes(message, sc.folded),
                         std::span<const uint32_t>(&start, 1), 0, sc.hs, sc.candidates);
     for (const auto& c : sc.candidates) sc.set_hits.push_back(static_cast<int>(c.signal));
-    const RE2::Set* rest = ascii ? hs->residual.get() : hs->beyond_ascii.get();
-    if (rest) {
-      std::vector<int> more;
-      rest->Match(text, &more);
-      const auto& to_signal = ascii ? hs->residual_signals : hs->beyond_ascii_signals;
-      for (int ix : more) sc.set_hits.push_back(to_signal[static_cast<size_t>(ix)]);
-    }
+    std::vector<int> more;
+    hs->match_leftovers(message, ascii, more);
+    sc.set_hits.insert(sc.set_hits.end(), more.begin(), more.end());
     sc.candidates.clear();
   }
   std::sort(sc.set_hits.begin(), sc.set_hits.end());  // set order is unspecified
@@ -570,9 +578,9 @@ void Matcher::Impl::scan_slice(const HsState& hs, MatchScratch::Impl& sc) const 
   sc.records.clear();
 }
 
-// Hyperscan scans the batch's ASCII messages a slice at a time; messages with other bytes
-// (and Hyperscan's leftover signals) go through RE2::Sets. Candidates are then confirmed per
-// record, in record order.
+// Hyperscan scans the batch's messages a slice at a time, those past ASCII one byte per
+// character; the signals such a scan may miss go through small RE2::Sets (match_leftovers).
+// Candidates are then confirmed per record, in record order.
 void Matcher::Impl::match_batch_hs(const HsState& hs, const formats::RecordBatch& batch,
                                    MatchScratch::Impl& sc, HitSink& sink,
                                    std::vector<uint8_t>* marked) const {
@@ -592,13 +600,8 @@ void Matcher::Impl::match_batch_hs(const HsState& hs, const formats::RecordBatch
   auto add_checked = [&](uint32_t i, std::string_view m) {
     const bool ascii = detail::is_ascii(m);
     const std::string_view mm = ascii ? m : matchable(m, sc.utf8);
-    if (const RE2::Set* rest = ascii ? hs.residual.get() : hs.beyond_ascii.get()) {
-      const auto& to_signal = ascii ? hs.residual_signals : hs.beyond_ascii_signals;
-      sc.set_hits.clear();
-      rest->Match(re2::StringPiece(mm.data(), mm.size()), &sc.set_hits);
-      for (int ix : sc.set_hits)
-        sc.candidates.push_back({i, static_cast<uint32_t>(to_signal[static_cast<size_t>(ix)])});
-    }
+    hs.match_leftovers(mm, ascii, sc.set_hits);
+    for (int ix : sc.set_hits) sc.candidates.push_back({i, static_cast<uint32_t>(ix)});
     append(i, ascii ? m : detail::fold_to_bytes(mm, sc.folded));
   };
   // Without leftover signals, messages join the slice unchecked and the whole slice is checked

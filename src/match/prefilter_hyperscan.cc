@@ -15,7 +15,6 @@
 #include "match/prefilter.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <optional>
 
@@ -34,34 +33,6 @@ bool is_ascii(std::string_view s) {
   unsigned char acc = 0;
   for (char c : s) acc |= static_cast<unsigned char>(c);
   return acc < 0x80;
-}
-
-std::string_view fold_to_bytes(std::string_view utf8, std::string& out) {
-  out.clear();
-  for (char c : utf8) {
-    const auto b = static_cast<unsigned char>(c);
-    if (b < 0x80) out.push_back(c);
-    else if (b >= 0xC0) out.push_back('\xff');  // a lead byte; continuation bytes are dropped
-  }
-  return out;
-}
-
-bool finds_folded(std::string_view re2) {
-  if (!is_ascii(re2)) return false;
-  for (size_t i = 0; i + 1 < re2.size(); ++i) {
-    if (re2[i] == '\\') {
-      const char e = re2[i + 1];
-      if (e == 'p' || e == 'P' || e == 'C' || e == 'x' || (e >= '0' && e <= '9')) return false;
-      ++i;  // an escaped character, whatever it is, starts nothing
-      continue;
-    }
-    if (re2[i] != '(' || re2[i + 1] != '?') continue;
-    for (size_t k = i + 2; k < re2.size() && (std::isalpha(static_cast<unsigned char>(re2[k])) ||
-                                               re2[k] == '-');
-         ++k)
-      if (re2[k] == 'i') return false;
-  }
-  return true;
 }
 
 namespace {
@@ -311,6 +282,33 @@ bool same_in_both_engines(std::string_view re) {
     }
   }
   return depth == 0;
+}
+
+std::string_view fold_to_bytes(std::string_view utf8, std::string& out) {
+  out.clear();
+  for (char c : utf8) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x80) out.push_back(c);
+    else if (b >= 0xC0) out.push_back('\xff');  // a lead byte; continuation bytes are dropped
+  }
+  return out;
+}
+
+bool finds_folded(std::string_view re2) {
+  if (!is_ascii(re2)) return false;
+  for (size_t i = 0; i + 1 < re2.size(); ++i) {
+    if (re2[i] == '\\') {
+      const char e = re2[i + 1];
+      if (e == 'p' || e == 'P' || e == 'C' || e == 'x' || is_digit(e)) return false;
+      ++i;  // an escaped character, whatever it is, starts nothing
+      continue;
+    }
+    if (re2[i] != '(' || re2[i + 1] != '?') continue;
+    // A flag group's flags: letters and '-' up to ':' or ')'.
+    for (size_t k = i + 2; k < re2.size() && (is_alnum(re2[k]) || re2[k] == '-'); ++k)
+      if (re2[k] == 'i') return false;
+  }
+  return true;
 }
 
 #if KDX_HAVE_HYPERSCAN
